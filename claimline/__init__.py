@@ -1,0 +1,1 @@
+"""The `claimline` command: run the services, the embedded system, keys and operations."""

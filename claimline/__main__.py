@@ -1,0 +1,5 @@
+import sys
+
+from claimline.cli import main
+
+sys.exit(main())

@@ -1,0 +1,4 @@
+from shared.db import shared_registry
+from shared.migrate import run_environment
+
+run_environment([shared_registry.metadata])

@@ -1,0 +1,81 @@
+"""End-to-end acknowledgement (architecture, guarantee 5).
+
+A report stays pending until `claims.claim-opened` names it. One with no claim after the
+acknowledgement delay is published again (a new event id, same report id: claims opens at
+most one claim per report and answers a repeat with its claim); after several tries an
+alert is raised, and the report keeps being re-published.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services.intake.models import InjuryReport, ReportHistory
+from services.intake.reports import injury_reported_event, report_priority, row_of
+from shared.bus.outbox import add_event
+from shared.db import utcnow
+from shared.metrics import REPORTS_AWAITING_CLAIM, REPORTS_REPUBLISHED
+from shared.pii import PiiCipher
+
+log = logging.getLogger(__name__)
+
+
+async def republish_unacknowledged(
+    sessions: async_sessionmaker[AsyncSession], cipher: PiiCipher, *, delay: timedelta,
+    alert_after: int, limit: int = 500,
+) -> int:
+    """Re-publish reports with no claim `delay` after their last publication; answer how many."""
+    now = utcnow()
+    async with sessions() as session, session.begin():
+        stale = (await session.execute(
+            select(InjuryReport)
+            .where(InjuryReport.status == "received")  # type: ignore[arg-type]
+            .where(InjuryReport.last_published_at <= now - delay)  # type: ignore[operator]
+            .order_by(InjuryReport.catastrophic.desc(), InjuryReport.received_at)  # type: ignore[attr-defined]
+            .limit(limit)
+        )).scalars().all()
+        for report in stale:
+            report.publications += 1
+            report.last_published_at = now
+            details = json.loads(cipher.decrypt(report.sealed) or "{}")
+            row = row_of(report)
+            add_event(session, injury_reported_event(row, details, report.publications),
+                      priority=report_priority(row))
+            session.add(ReportHistory(
+                report_id=report.id, at=now, actor="intake", action="republished",
+                details=json.dumps({"publication": report.publications}),
+            ))
+            if report.publications > alert_after and report.alerted_at is None:
+                report.alerted_at = now
+                log.error("ALERT: report %s (%s) has no claim after %d publications",
+                          report.id, report.confirmation_number, report.publications)
+    REPORTS_REPUBLISHED.inc(len(stale))
+    return len(stale)
+
+
+async def count_awaiting_claim(sessions: async_sessionmaker[AsyncSession]) -> int:
+    async with sessions() as session:
+        waiting = (await session.execute(
+            select(func.count()).select_from(InjuryReport)
+            .where(InjuryReport.status == "received")  # type: ignore[arg-type]
+        )).scalar_one()
+    REPORTS_AWAITING_CLAIM.set(waiting)
+    return int(waiting)
+
+
+async def acknowledgement_loop(
+    sessions: async_sessionmaker[AsyncSession], cipher: PiiCipher, *, delay: timedelta,
+    alert_after: int, interval_s: float,
+) -> None:
+    while True:
+        await asyncio.sleep(interval_s)
+        try:
+            await republish_unacknowledged(sessions, cipher, delay=delay, alert_after=alert_after)
+        except Exception as error:  # noqa: BLE001 - the database may be down; try again later
+            log.warning("acknowledgement check failed: %r", error)

@@ -1,0 +1,5 @@
+from services.intake.models import intake_registry
+from shared.db import shared_registry
+from shared.migrate import run_environment
+
+run_environment([shared_registry.metadata, intake_registry.metadata])

@@ -1,0 +1,105 @@
+"""The outbox relay: publishes committed outbox rows to Kafka, woken by the commit."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from aiokafka import AIOKafkaProducer
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.bus.tables import OutboxRecord
+from shared.db import utcnow
+from shared.metrics import EVENTS_PUBLISHED, OUTBOX_PENDING
+from shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+
+class OutboxRelay:
+    def __init__(self, settings: ServiceSettings, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.producer: AIOKafkaProducer | None = None
+        self.broker_failed = asyncio.Event()
+        self._wake = asyncio.Event()
+        self._last_sweep = utcnow()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await asyncio.wait_for(self._wake.wait(), self.settings.outbox_poll_interval_s)
+            except TimeoutError:
+                pass
+            self._wake.clear()
+            producer = self.producer
+            if producer is None:
+                continue
+            try:
+                while await self.publish_batch(producer) == self.settings.outbox_batch_size:
+                    pass
+            except Exception as error:  # broker trouble: the bus checks it, rows stay unsent
+                log.warning("outbox relay of %s could not publish: %r", self.settings.service, error)
+                self.broker_failed.set()
+                await asyncio.sleep(1.0)
+            await self.sweep_if_due()
+
+    async def publish_batch(self, producer: AIOKafkaProducer) -> int:
+        async with self.sessions() as session:
+            rows = (await session.execute(
+                select(OutboxRecord.seq, OutboxRecord.topic, OutboxRecord.key, OutboxRecord.payload)
+                .where(OutboxRecord.sent_at.is_(None))  # type: ignore[union-attr]
+                .order_by(OutboxRecord.priority.desc(), OutboxRecord.seq)  # type: ignore[attr-defined]
+                .limit(self.settings.outbox_batch_size)
+            )).all()
+        if not rows:
+            return 0
+        deliveries = [
+            await producer.send(topic, payload, key=key.encode()) for _, topic, key, payload in rows
+        ]
+        await asyncio.gather(*deliveries)
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                update(OutboxRecord)
+                .where(OutboxRecord.seq.in_([r[0] for r in rows]))  # type: ignore[union-attr]
+                .values(sent_at=utcnow())
+            )
+        for _, topic, _, _ in rows:
+            EVENTS_PUBLISHED.labels(self.settings.service, topic).inc()
+        return len(rows)
+
+    async def replay_retained(self, session: AsyncSession) -> int:
+        """Mark the sent rows still retained as unsent (the broker lost them). Caller commits."""
+        since = utcnow() - timedelta(hours=self.settings.outbox_retention_hours)
+        result = await session.execute(
+            update(OutboxRecord)
+            .where(OutboxRecord.sent_at >= since)  # type: ignore[operator]
+            .values(sent_at=None)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def sweep_if_due(self) -> None:
+        """Forget sent rows older than the retention window, at most once a minute."""
+        now = utcnow()
+        if now - self._last_sweep < timedelta(minutes=1):
+            return
+        self._last_sweep = now
+        cutoff = now - timedelta(hours=self.settings.outbox_retention_hours)
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                delete(OutboxRecord).where(OutboxRecord.sent_at < cutoff)  # type: ignore[operator]
+            )
+
+    async def refresh_pending_gauge(self) -> int:
+        async with self.sessions() as session:
+            pending = (await session.execute(
+                select(func.count()).select_from(OutboxRecord)
+                .where(OutboxRecord.sent_at.is_(None))  # type: ignore[union-attr]
+            )).scalar_one()
+        OUTBOX_PENDING.labels(self.settings.service).set(pending)
+        return int(pending)

@@ -1,0 +1,164 @@
+"""The bus of one service: topics, producer, outbox relay, consumers and the epoch watch.
+
+A supervisor connects, watches the broker, and on any trouble tears the Kafka clients down
+and builds them anew (the dev broker's consumers never rejoin after it restarts). The HTTP
+side never waits for any of this: writes only touch the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.bus.consumer import ConsumerLoop, Subscription
+from shared.bus.epoch import establish_epoch, read_epoch
+from shared.bus.kafka import ensure_topics, make_admin, make_producer, topics_exist
+from shared.bus.outbox import wake_on_commit
+from shared.bus.relay import OutboxRelay
+from shared.bus.tables import BusState
+from shared.metrics import BROKER_CONNECTED, BROKER_RESETS, OUTBOX_REPLAYED
+from shared.settings import ServiceSettings
+
+log = logging.getLogger(__name__)
+
+EPOCH_STATE = "broker_epoch"
+
+
+class BrokerReset(Exception):
+    """The broker lost its data (epoch marker missing or changed)."""
+
+
+class Bus:
+    def __init__(
+        self, settings: ServiceSettings, sessions: async_sessionmaker[AsyncSession],
+        subscriptions: list[Subscription],
+    ) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.subscriptions = subscriptions
+        self.relay = OutboxRelay(settings, sessions)
+        self.state = "starting"
+        self.epoch: str | None = None
+        self.last_error: str | None = None
+        self.resets_seen = 0
+        self._admin: AIOKafkaAdminClient | None = None
+        self._producer: AIOKafkaProducer | None = None
+        self._consumer_tasks: list[asyncio.Task[None]] = []
+        self._tasks: list[asyncio.Task[None]] = []
+        wake_on_commit(sessions, self.relay.wake)
+
+    def status(self) -> dict[str, object]:
+        return {"state": self.state, "epoch": self.epoch, "last_error": self.last_error,
+                "resets_seen": self.resets_seen}
+
+    async def start(self) -> None:
+        self._tasks = [
+            asyncio.create_task(self.relay.run(), name=f"{self.settings.service}-relay"),
+            asyncio.create_task(self._supervise(), name=f"{self.settings.service}-bus"),
+        ]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.wait_for(task, 15)
+        await self._disconnect()
+
+    async def _supervise(self) -> None:
+        backoff = 0.25
+        while True:
+            try:
+                await self._connect()
+                backoff = 0.25
+                await self._watch()
+            except asyncio.CancelledError:
+                raise
+            except BrokerReset as reset:
+                log.warning("%s: %s; rebuilding Kafka clients", self.settings.service, reset)
+                self.last_error = str(reset)
+            except Exception as error:  # noqa: BLE001 - any broker trouble: rebuild and retry
+                self.last_error = repr(error)
+                log.warning("%s: broker unavailable: %r", self.settings.service, error)
+            BROKER_CONNECTED.labels(self.settings.service).set(0)
+            self.state = "reconnecting"
+            await self._disconnect()
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, 5.0)
+
+    async def _connect(self) -> None:
+        self._admin = make_admin(self.settings)
+        await self._admin.start()
+        await ensure_topics(self._admin, self.settings)
+        self._producer = make_producer(self.settings)
+        await self._producer.start()
+        epoch = await establish_epoch(self.settings, self._producer)
+        await self._adopt_epoch(epoch)
+        self.relay.broker_failed.clear()
+        self.relay.producer = self._producer
+        self.relay.wake()
+        self._consumer_tasks = [
+            asyncio.create_task(ConsumerLoop(self.settings, self.sessions, s).run(),
+                                name=f"consumer-{s.consumer}")
+            for s in self.subscriptions
+        ]
+        self.state = "connected"
+        self.last_error = None
+        BROKER_CONNECTED.labels(self.settings.service).set(1)
+        log.info("%s connected to the broker (epoch %s)", self.settings.service, epoch)
+
+    async def _adopt_epoch(self, epoch: str) -> None:
+        """Remember the broker's epoch; if it changed since we last published, replay the outbox."""
+        async with self.sessions() as session, session.begin():
+            state = await session.get(BusState, EPOCH_STATE)
+            if state is not None and state.value != epoch:
+                replayed = await self.relay.replay_retained(session)
+                self.resets_seen += 1
+                BROKER_RESETS.labels(self.settings.service).inc()
+                OUTBOX_REPLAYED.labels(self.settings.service).inc(replayed)
+                log.warning("%s: broker epoch changed %s -> %s; re-publishing %d outbox rows",
+                            self.settings.service, state.value, epoch, replayed)
+            if state is None:
+                session.add(BusState(name=EPOCH_STATE, value=epoch))
+            else:
+                state.value = epoch
+        self.epoch = epoch
+
+    async def _watch(self) -> None:
+        assert self._admin is not None
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.relay.broker_failed.wait(),
+                                       self.settings.broker_check_interval_s)
+            for task in self._consumer_tasks:
+                if task.done():
+                    error = task.exception() if not task.cancelled() else None
+                    raise RuntimeError(f"consumer {task.get_name()} stopped: {error!r}")
+            if not await topics_exist(self._admin):
+                raise BrokerReset("topics are missing")
+            epoch = await read_epoch(self.settings)
+            if epoch != self.epoch:
+                raise BrokerReset(f"epoch marker is {epoch}, was {self.epoch}")
+            self.relay.broker_failed.clear()
+
+    async def _disconnect(self) -> None:
+        self.relay.producer = None
+        for task in self._consumer_tasks:
+            task.cancel()
+        for task in self._consumer_tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.wait_for(task, 15)
+        self._consumer_tasks = []
+        if self._producer is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._producer.stop(), 10)
+            self._producer = None
+        if self._admin is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._admin.close(), 5)
+            self._admin = None
