@@ -12,6 +12,6 @@ def configure(service: str) -> None:
         level=level,
         format=f"%(asctime)s {service} %(levelname)s %(name)s: %(message)s",
     )
-    logging.getLogger("aiokafka").setLevel(logging.ERROR)
+    logging.getLogger("aiokafka").setLevel(logging.CRITICAL)
     logging.getLogger("kafka").setLevel(logging.ERROR)
     logging.getLogger("alembic").setLevel(logging.WARNING)

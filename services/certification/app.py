@@ -12,7 +12,8 @@ from shared.settings import ServiceSettings
 DEFINITION = ServiceDefinition(
     name="certification",
     title="Claimline certification",
-    description="Self-insurance applications, renewals, certificates, security, excess insurance and the compliance calendar.",
+    description="Self-insurance applications, renewals, certificates, security, excess insurance "
+                "and the compliance calendar.",
     settings_class=ServiceSettings,
     migrations=Path(__file__).with_name("migrations"),
     routers=[],

@@ -17,7 +17,12 @@ from services.intake.confirmation import normalise_confirmation_number
 from services.intake.handlers import subscriptions
 from services.intake.models import InjuryReport, ReportHistory
 from services.intake.reports import prepare_report, report_out
-from services.intake.schemas import InjuryReportBatch, InjuryReportIn, error_details, validate_report
+from services.intake.schemas import (
+    InjuryReportBatch,
+    InjuryReportIn,
+    error_details,
+    validate_report,
+)
 from services.intake.writer import KeyRace, ReportWriter, StoreUnavailable
 from shared.auth import ApiClient
 from shared.db import utcnow

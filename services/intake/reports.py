@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from services.intake.confirmation import new_confirmation_number
 from services.intake.identity import mask_date_of_birth, mask_ssn
@@ -23,6 +24,7 @@ from shared.events.envelope import CloudEvent, new_event
 from shared.pii import PiiCipher
 
 SOURCE = "claimline/intake"
+CONNECTICUT = ZoneInfo("America/New_York")
 
 
 @dataclass
@@ -65,7 +67,7 @@ def prepare_report(
     idempotency: tuple[str, str, str] | None = None,
 ) -> PreparedReport:
     details = report.model_dump(mode="json")
-    flags = report.flags(received_at.date())
+    flags = report.flags(received_at.astimezone(CONNECTICUT).date())  # the Commission's calendar
     ssn = report.employee.ssn
     row = {
         "id": str(uuid.uuid4()),

@@ -4,10 +4,10 @@ import pytest
 
 from services.claims.lifecycle import (
     ALLOWED_TRANSITIONS,
-    Classification,
-    ClassificationChange,
     ClaimAction,
     ClaimStatus,
+    Classification,
+    ClassificationChange,
     Form36Outcome,
     IllegalTransition,
     allowed_actions,
