@@ -33,7 +33,7 @@ class Deadline:
 
 
 def add_years(start: date, years: int) -> date:
-    """The same calendar day `years` later; February 29 falls back to February 28."""
+    """Same day `years` later, Feb 29 -> Feb 28: the "one year" of CGS 31-294c(a), (b)."""
     try:
         return start.replace(year=start.year + years)
     except ValueError:
@@ -66,7 +66,7 @@ def _first_monday_on_or_after(day: date) -> date:
 
 
 def easter_sunday(year: int) -> date:
-    """Gregorian Easter (anonymous Gregorian algorithm), for Good Friday."""
+    """Gregorian Easter (anonymous algorithm), to date Good Friday under CGS 1-4."""
     a, b, c = year % 19, year // 100, year % 100
     d, e = divmod(b, 4)
     g = (8 * b + 13) // 25
