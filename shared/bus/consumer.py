@@ -52,6 +52,16 @@ class Subscription:
         return sorted(self.handlers)
 
 
+def group_id(consumer: str, epoch: str) -> str:
+    """The Kafka group of a consumer in one broker epoch.
+
+    A client of the previous epoch may still commit its old offsets into a restarted broker
+    (the dev broker retries commits to vanished topics); in a group of its own epoch such a
+    stale commit can never make the new consumer skip records.
+    """
+    return f"{consumer}@{epoch[:12]}"
+
+
 class Undeliverable(Exception):
     """An event that can never be applied (unparseable, or for no handler)."""
 
@@ -144,11 +154,12 @@ class _CommitOnRevoke(ConsumerRebalanceListener):
 class ConsumerLoop:
     def __init__(
         self, settings: ServiceSettings, sessions: async_sessionmaker[AsyncSession],
-        subscription: Subscription,
+        subscription: Subscription, epoch: str,
     ) -> None:
         self.settings = settings
         self.sessions = sessions
         self.subscription = subscription
+        self.epoch = epoch
         self.consumer: AIOKafkaConsumer | None = None
         self._uncommitted: dict[TopicPartition, int] = {}
 
@@ -156,7 +167,7 @@ class ConsumerLoop:
         """Consume until cancelled; raises on broker trouble (the bus rebuilds the clients)."""
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self.settings.kafka_bootstrap_servers,
-            group_id=self.subscription.consumer,
+            group_id=group_id(self.subscription.consumer, self.epoch),
             client_id=f"claimline-{self.subscription.consumer}",
             enable_auto_commit=False,
             auto_offset_reset="earliest",

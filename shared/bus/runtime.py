@@ -103,7 +103,7 @@ class Bus:
         self.relay.producer = self._producer
         self.relay.wake()
         self._consumer_tasks = [
-            asyncio.create_task(ConsumerLoop(self.settings, self.sessions, s).run(),
+            asyncio.create_task(ConsumerLoop(self.settings, self.sessions, s, epoch).run(),
                                 name=f"consumer-{s.consumer}")
             for s in self.subscriptions
         ]
