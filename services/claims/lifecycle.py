@@ -200,3 +200,32 @@ def form36_outcome(
     if objected_on is not None and objected_on <= last_day and objected_on <= as_of:
         return Form36Outcome.OBJECTED
     return Form36Outcome.IN_EFFECT if as_of > last_day else Form36Outcome.PENDING
+
+
+class IllegalReclassification(ValueError):
+    """A classification change the claim's history does not allow; the message says why."""
+
+
+def check_reclassification(
+    changes: Iterable[ClassificationChange], classification: str, effective_on: date
+) -> None:
+    """Refuse a change that changes nothing, or one taking effect after a death (seed 003).
+
+    Death ends the disability classes: a class effective on or after a recorded death is
+    impossible. A change effective before the death (a correction of an earlier period) is
+    allowed.
+    """
+    changes = list(changes)
+    new = Classification(classification)
+    in_force = classification_as_of(changes, effective_on)
+    if in_force == new:
+        raise IllegalReclassification(
+            f"the claim is already {_words(new)} on {effective_on.isoformat()}"
+        )
+    deaths = [c.effective_on for c in changes
+              if c.classification == Classification.DEATH and c.effective_on <= effective_on]
+    if deaths:
+        raise IllegalReclassification(
+            f"the employee's death is recorded effective {min(deaths).isoformat()}; no other "
+            f"classification can take effect after it (seed 003: death is the last class)"
+        )

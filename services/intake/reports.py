@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from services.intake.confirmation import new_confirmation_number
+from services.intake.duplicates import duplicate_fingerprint
 from services.intake.identity import mask_date_of_birth, mask_ssn
 from services.intake.models import InjuryReport
 from services.intake.schemas import InjuryReportIn
+from services.intake.sealing import ReportSealer
 from services.intake.triage import Flag, publication_priority
 from shared.events.catalogue import (
     InjuryReported,
@@ -21,7 +23,6 @@ from shared.events.catalogue import (
     ReportedInjury,
 )
 from shared.events.envelope import CloudEvent, new_event
-from shared.pii import PiiCipher
 
 SOURCE = "claimline/intake"
 CONNECTICUT = ZoneInfo("America/New_York")
@@ -36,6 +37,7 @@ class PreparedReport:
     flags: list[Flag]
     idempotency: tuple[str, str, str] | None = None  # client, key, request fingerprint
     probable_duplicate_of: str | None = field(default=None)
+    fingerprints: list[str] = field(default_factory=list)  # under every PII key, stored one first
 
     @property
     def report_id(self) -> str:
@@ -63,12 +65,13 @@ def flag_out(flag: Flag) -> dict[str, str]:
 
 
 def prepare_report(
-    report: InjuryReportIn, *, client: str, cipher: PiiCipher, received_at: datetime,
+    report: InjuryReportIn, *, client: str, sealer: ReportSealer, received_at: datetime,
     idempotency: tuple[str, str, str] | None = None,
 ) -> PreparedReport:
     details = report.model_dump(mode="json")
     flags = report.flags(received_at.astimezone(CONNECTICUT).date())  # the Commission's calendar
     ssn = report.employee.ssn
+    fingerprints = sealer.fingerprints(report.duplicate_fingerprint())
     row = {
         "id": str(uuid.uuid4()),
         "confirmation_number": new_confirmation_number(),
@@ -81,17 +84,32 @@ def prepare_report(
         "severity": str(report.injury.severity),
         "catastrophic": report.catastrophic,
         "flags": json.dumps([flag_out(f) for f in flags]),
-        "fingerprint": report.duplicate_fingerprint(),
+        "fingerprint": fingerprints[0],
         "probable_duplicate_of": None,
         "ssn_last4": ssn[-4:] if ssn else None,
-        "sealed": cipher.encrypt(json.dumps(details)),
+        "sealed": sealer.seal(details),
         "claim_number": None,
         "claim_opened_at": None,
         "publications": 1,
         "last_published_at": received_at,
         "alerted_at": None,
     }
-    return PreparedReport(row=row, details=details, flags=flags, idempotency=idempotency)
+    return PreparedReport(row=row, details=details, flags=flags, idempotency=idempotency,
+                          fingerprints=fingerprints)
+
+
+def plain_fingerprint(details: dict[str, Any]) -> str:
+    """The duplicate fingerprint of stored (opened) details, as `InjuryReportIn` computes it."""
+    employee = details["employee"]
+    born = employee.get("date_of_birth")
+    return duplicate_fingerprint(
+        employer_fein=details["employer"]["fein"],
+        last_name=employee["last_name"],
+        first_name=employee["first_name"],
+        date_of_injury=datetime.fromisoformat(details["injury"]["occurred_at"]).date(),
+        date_of_birth=date.fromisoformat(born) if born else None,
+        ssn=employee.get("ssn"),
+    )
 
 
 def injury_reported_event(
@@ -132,9 +150,9 @@ def row_of(report: InjuryReport) -> dict[str, Any]:
     return report.model_dump()
 
 
-def report_out(report: InjuryReport, cipher: PiiCipher, *, show_pii: bool) -> dict[str, Any]:
+def report_out(report: InjuryReport, sealer: ReportSealer, *, show_pii: bool) -> dict[str, Any]:
     """The report as the contract shows it; SSN and birth date masked without `pii:read`."""
-    details: dict[str, Any] = json.loads(cipher.decrypt(report.sealed) or "{}")
+    details = sealer.open(report.sealed)
     if not show_pii:
         employee = details.get("employee", {})
         employee["ssn"] = mask_ssn(employee.get("ssn"))

@@ -10,6 +10,8 @@ Choices:
 - Unknown fields are ignored, at every level: integrators may send more than we read.
 - Strings are stripped. A required string that is empty after stripping is an error; an
   optional one that is empty or blank counts as absent (None).
+- Text never holds control characters (NUL, escape, ...); free text may hold tabs and line
+  breaks, names nothing of the kind. Unpaired surrogates are refused by pydantic itself.
 - Dates are `YYYY-MM-DD` and instants ISO 8601 with an offset, as text; numbers (Unix times)
   and naive date-times are rejected.
 - `channel` and `severity` accept any letter case (`IVR` -> `ivr`).
@@ -160,6 +162,17 @@ def _person_name(value: str) -> str:
     return value
 
 
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _no_control_characters(value: str) -> str:
+    """Free text may hold line breaks and tabs, never NUL or other control characters: every
+    system downstream (PostgreSQL text, the claims file, a printed form) must take it."""
+    if _CONTROL_CHARACTERS.search(value):
+        raise PydanticCustomError("text_characters", "Text cannot contain control characters")
+    return value
+
+
 def _lower_case(value: object) -> object:
     return value.strip().lower() if isinstance(value, str) else value
 
@@ -209,9 +222,11 @@ Money = Annotated[
     Field(ge=0, max_digits=12, decimal_places=2, allow_inf_nan=False),
     AfterValidator(_two_places),
 ]
-BodyPart = Annotated[str, _text(100)]
-ShortText = Annotated[str, _text(100)]
-LongText = Annotated[str, _text(200)]
+_Printable = AfterValidator(_no_control_characters)
+BodyPart = Annotated[str, _text(100), _Printable]
+ShortText = Annotated[str, _text(100), _Printable]
+LongText = Annotated[str, _text(200), _Printable]
+Description = Annotated[str, _text(4000), _Printable]
 
 # Optional fields: None when absent, null or blank.
 _BlankIsNone = BeforeValidator(_blank_to_none)
@@ -354,7 +369,7 @@ class InjuryIn(_IntakeModel):
         description="ISO 8601 with offset; not in the future",
         examples=["2026-11-22T02:40:00-05:00"],
     )
-    description: Annotated[str, _text(4000)]
+    description: Description
     body_parts: Annotated[
         list[BodyPart], BeforeValidator(lambda value: [] if value is None else value)
     ] = Field(default_factory=list, max_length=20)

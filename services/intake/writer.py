@@ -39,17 +39,40 @@ _Pending = tuple[PreparedReport, "asyncio.Future[dict[str, Any]]"]
 
 
 class ReportWriter:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], batch_size: int = 256) -> None:
+    """The one task that writes reports. `max_pending` caps the queue (beyond it callers get
+    503 at once rather than a wait that only grows); `timeout_s` caps a caller's wait."""
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], batch_size: int = 256, *,
+                 max_pending: int = 10_000, timeout_s: float = 10.0) -> None:
         self.sessions = sessions
         self.batch_size = batch_size
+        self.max_pending = max_pending
+        self.timeout_s = timeout_s
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
         self.batches_written = 0
 
+    def start(self) -> asyncio.Task[None]:
+        self._task = asyncio.create_task(self.run(), name="intake-writer")
+        return self._task
+
     async def submit(self, prepared: PreparedReport) -> dict[str, Any]:
-        """Store one report; answers its 202 body once its transaction has committed."""
+        """Store one report; answers its 202 body once its transaction has committed.
+
+        Raises StoreUnavailable when the writer is not running, too far behind, or the store
+        does not answer within `timeout_s` (the report may still be committed then: a caller's
+        retry is linked to it as a probable duplicate, or answered by its Idempotency-Key).
+        """
+        if self._task is None or self._task.done() or self._queue.qsize() >= self.max_pending:
+            raise StoreUnavailable()
         future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
-        await self._queue.put((prepared, future))
-        return await future
+        self._queue.put_nowait((prepared, future))
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), self.timeout_s)
+        except TimeoutError:
+            log.error("report %s: the store did not answer within %.1fs",
+                      prepared.report_id, self.timeout_s)
+            raise StoreUnavailable() from None
 
     async def run(self) -> None:
         while True:
@@ -134,18 +157,28 @@ class ReportWriter:
 
 
 async def _link_duplicates(session: AsyncSession, batch: list[PreparedReport]) -> None:
-    """Link each report to the first stored (or earlier in this batch) with its fingerprint."""
-    fingerprints = {p.row["fingerprint"] for p in batch}
+    """Link each report to the first stored (or earlier in this batch) with its fingerprint.
+
+    A fingerprint is looked up under every PII key (reports stored before a key rotation), and
+    the link is decided afresh on every attempt: a report retried alone after its batch failed
+    must not point at a batch neighbour that was never stored.
+    """
+    candidates = {f for p in batch for f in (p.fingerprints or [p.row["fingerprint"]])}
     found = await session.execute(
-        select(InjuryReport.fingerprint, InjuryReport.id)
-        .where(InjuryReport.fingerprint.in_(fingerprints))  # type: ignore[attr-defined]
-        .order_by(InjuryReport.received_at)  # type: ignore[arg-type]
+        select(InjuryReport.fingerprint, InjuryReport.received_at, InjuryReport.id)
+        .where(InjuryReport.fingerprint.in_(candidates))  # type: ignore[attr-defined]
     )
-    first: dict[str, str] = {}
-    for fingerprint, report_id in found:
-        first.setdefault(fingerprint, report_id)
+    stored: dict[str, tuple[Any, str]] = {}
+    for fingerprint, received_at, report_id in found:
+        stored[fingerprint] = min(stored.get(fingerprint, (received_at, report_id)),
+                                  (received_at, report_id))
+    earlier_in_batch: dict[str, str] = {}
     for prepared in batch:
-        original = first.setdefault(prepared.row["fingerprint"], prepared.report_id)
-        if original != prepared.report_id:
-            prepared.row["probable_duplicate_of"] = original
-            prepared.probable_duplicate_of = original
+        aliases = prepared.fingerprints or [prepared.row["fingerprint"]]
+        firsts = [stored[f] for f in aliases if f in stored]
+        original = min(firsts)[1] if firsts else None
+        if original is None:
+            original = earlier_in_batch.setdefault(prepared.row["fingerprint"], prepared.report_id)
+        original = None if original == prepared.report_id else original
+        prepared.row["probable_duplicate_of"] = original
+        prepared.probable_duplicate_of = original

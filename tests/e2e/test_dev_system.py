@@ -104,6 +104,10 @@ def dev_system(tmp_path: Path) -> Iterator[DevSystem]:
                 process.kill()
 
 
+def still_running(pids: list[int]) -> list[int]:
+    return [pid for pid in pids if Path(f"/proc/{pid}").exists()]
+
+
 async def claims_of(http: httpx.AsyncClient, system: DevSystem) -> list[str]:
     try:
         answer = await http.get(f"{system.url('claims')}/v1/claims", params={"limit": 500})
@@ -171,4 +175,4 @@ async def test_the_embedded_system_survives_losing_claims_and_the_broker(
     dev_system.process.send_signal(signal.SIGINT)
     assert dev_system.process.wait(45) == 0
     assert time.monotonic() - began < 45
-    assert [pid for pid in children if Path(f"/proc/{pid}").exists()] == []
+    assert still_running(children) == []
