@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.structs import ConsumerRecord
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -66,29 +66,55 @@ class Undeliverable(Exception):
     """An event that can never be applied (unparseable, or for no handler)."""
 
 
+async def apply_events(
+    sessions: async_sessionmaker[AsyncSession], subscription: Subscription,
+    cloud_events: list[CloudEvent],
+) -> list[bool]:
+    """Apply events in one transaction, each at most once (the inbox); answers which were new.
+
+    One commit for a whole fetched batch keeps a consumer fast; if anything in it fails, the
+    transaction is rolled back and the caller applies the events one by one.
+    """
+    applied: list[bool] = []
+    consumer = subscription.consumer
+    try:
+        async with sessions() as session, session.begin():
+            seen = set((await session.execute(
+                select(ProcessedEvent.event_id)
+                .where(ProcessedEvent.consumer == consumer)  # type: ignore[arg-type]
+                .where(ProcessedEvent.event_id.in_([e.id for e in cloud_events]))  # type: ignore[attr-defined]
+            )).scalars())
+            processed = []
+            for cloud_event in cloud_events:
+                handler = subscription.handlers.get(cloud_event.type)
+                if handler is None:
+                    raise Undeliverable(f"no handler for event type {cloud_event.type!r}")
+                data = parse_data(cloud_event.type, cloud_event.data)
+                if cloud_event.id in seen:
+                    applied.append(False)
+                    continue
+                seen.add(cloud_event.id)
+                await handler(session, cloud_event, data)
+                processed.append({"consumer": consumer, "event_id": cloud_event.id,
+                                  "processed_at": utcnow()})
+                applied.append(True)
+            if processed:
+                await session.execute(insert(ProcessedEvent.__table__), processed)  # type: ignore[attr-defined]
+    except IntegrityError:
+        if len(cloud_events) == 1:
+            async with sessions() as session:
+                if await session.get(ProcessedEvent, (subscription.consumer, cloud_events[0].id)):
+                    return [False]  # a concurrent delivery won
+        raise
+    return applied
+
+
 async def apply_event(
     sessions: async_sessionmaker[AsyncSession], subscription: Subscription, cloud_event: CloudEvent
 ) -> bool:
     """Apply one event exactly once; False when the inbox says it was applied before."""
-    handler = subscription.handlers.get(cloud_event.type)
-    if handler is None:
-        raise Undeliverable(f"no handler for event type {cloud_event.type!r}")
-    data = parse_data(cloud_event.type, cloud_event.data)
-    try:
-        async with sessions() as session, session.begin():
-            seen = await session.get(ProcessedEvent, (subscription.consumer, cloud_event.id))
-            if seen is not None:
-                return False
-            await handler(session, cloud_event, data)
-            session.add(ProcessedEvent(
-                consumer=subscription.consumer, event_id=cloud_event.id, processed_at=utcnow()
-            ))
-    except IntegrityError:
-        async with sessions() as session:
-            if await session.get(ProcessedEvent, (subscription.consumer, cloud_event.id)):
-                return False  # a concurrent delivery won
-        raise
-    return True
+    [applied] = await apply_events(sessions, subscription, [cloud_event])
+    return applied
 
 
 def parse_record(value: bytes | None) -> CloudEvent:
@@ -184,9 +210,8 @@ class ConsumerLoop:
             while True:
                 batch = await consumer.getmany(timeout_ms=1000, max_records=500)
                 for tp, records in batch.items():
-                    for record in records:
-                        await self.process(record)
-                        self._uncommitted[tp] = record.offset + 1
+                    await self.process_batch(records)
+                    self._uncommitted[tp] = records[-1].offset + 1
                     await self.commit_processed()
                     self._report_lag(consumer, tp, records[-1].offset + 1)
         finally:
@@ -216,6 +241,28 @@ class ConsumerLoop:
             CONSUMER_LAG.labels(self.subscription.consumer, tp.topic, tp.partition).set(
                 max(highwater - position, 0)
             )
+
+    async def process_batch(self, records: list[ConsumerRecord[bytes, bytes]]) -> None:
+        """Apply a partition's fetched records in one transaction; one by one if that fails."""
+        parsed: list[tuple[ConsumerRecord[bytes, bytes], CloudEvent]] = []
+        for record in records:
+            try:
+                parsed.append((record, parse_record(record.value)))
+            except Undeliverable as error:
+                await record_dead_letter(self.sessions, self.subscription.consumer, record, error, 1)
+        if not parsed:
+            return
+        try:
+            applied = await apply_events(self.sessions, self.subscription, [e for _, e in parsed])
+        except Exception:  # noqa: BLE001 - find the culprit: each event alone, with retries
+            for record, _ in parsed:
+                await self.process(record)
+            return
+        for (_, cloud_event), new in zip(parsed, applied, strict=True):
+            if new:
+                EVENTS_CONSUMED.labels(self.subscription.consumer, cloud_event.type).inc()
+            else:
+                EVENTS_DUPLICATE.labels(self.subscription.consumer).inc()
 
     async def process(self, record: ConsumerRecord[bytes, bytes]) -> None:
         """Apply one record, retrying with backoff; dead-letter it when it keeps failing."""
