@@ -38,8 +38,8 @@ class OutboxRelay:
                 pass
             self._wake.clear()
             producer = self.producer
-            if producer is None:
-                continue
+            if producer is None or self.broker_failed.is_set():
+                continue  # after a failure, publish only once the bus has checked the topics
             try:
                 while await self.publish_batch(producer) == self.settings.outbox_batch_size:
                     pass

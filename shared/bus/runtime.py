@@ -144,7 +144,9 @@ class Bus:
             epoch = await read_epoch(self.settings)
             if epoch != self.epoch:
                 raise BrokerReset(f"epoch marker is {epoch}, was {self.epoch}")
-            self.relay.broker_failed.clear()
+            if self.relay.broker_failed.is_set():
+                self.relay.broker_failed.clear()
+                self.relay.wake()
 
     async def _disconnect(self) -> None:
         self.relay.producer = None
