@@ -20,6 +20,7 @@ from aiokafka.structs import ConsumerRecord
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from shared.bus.outbox import mark_outbox_written
 from shared.bus.tables import DeadLetter, OutboxRecord, ProcessedEvent
@@ -80,9 +81,9 @@ async def apply_events(
     try:
         async with sessions() as session, session.begin():
             seen = set((await session.execute(
-                select(ProcessedEvent.event_id)
-                .where(ProcessedEvent.consumer == consumer)  # type: ignore[arg-type]
-                .where(ProcessedEvent.event_id.in_([e.id for e in cloud_events]))  # type: ignore[attr-defined]
+                select(col(ProcessedEvent.event_id))
+                .where(col(ProcessedEvent.consumer) == consumer)
+                .where(col(ProcessedEvent.event_id).in_([e.id for e in cloud_events]))
             )).scalars())
             processed = []
             for cloud_event in cloud_events:
@@ -311,7 +312,7 @@ async def replay_dead_letter(
 async def open_dead_letters(sessions: async_sessionmaker[AsyncSession]) -> list[DeadLetter]:
     async with sessions() as session:
         result = await session.execute(
-            select(DeadLetter).where(DeadLetter.replayed_at.is_(None))  # type: ignore[union-attr]
-            .order_by(DeadLetter.failed_at)  # type: ignore[arg-type]
+            select(DeadLetter).where(col(DeadLetter.replayed_at).is_(None))
+            .order_by(col(DeadLetter.failed_at))
         )
         return list(result.scalars())

@@ -9,6 +9,7 @@ from datetime import timedelta
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from shared.bus.tables import OutboxRecord
 from shared.db import utcnow
@@ -52,9 +53,10 @@ class OutboxRelay:
     async def publish_batch(self, producer: AIOKafkaProducer) -> int:
         async with self.sessions() as session:
             rows = (await session.execute(
-                select(OutboxRecord.seq, OutboxRecord.topic, OutboxRecord.key, OutboxRecord.payload)
-                .where(OutboxRecord.sent_at.is_(None))  # type: ignore[union-attr]
-                .order_by(OutboxRecord.priority.desc(), OutboxRecord.seq)  # type: ignore[attr-defined]
+                select(col(OutboxRecord.seq), col(OutboxRecord.topic), col(OutboxRecord.key),
+                       col(OutboxRecord.payload))
+                .where(col(OutboxRecord.sent_at).is_(None))
+                .order_by(col(OutboxRecord.priority).desc(), col(OutboxRecord.seq))
                 .limit(self.settings.outbox_batch_size)
             )).all()
         if not rows:
@@ -66,7 +68,7 @@ class OutboxRelay:
         async with self.sessions() as session, session.begin():
             await session.execute(
                 update(OutboxRecord)
-                .where(OutboxRecord.seq.in_([r[0] for r in rows]))  # type: ignore[union-attr]
+                .where(col(OutboxRecord.seq).in_([r[0] for r in rows]))
                 .values(sent_at=utcnow())
             )
         for _, topic, _, _ in rows:
@@ -78,10 +80,10 @@ class OutboxRelay:
         since = utcnow() - timedelta(hours=self.settings.outbox_retention_hours)
         result = await session.execute(
             update(OutboxRecord)
-            .where(OutboxRecord.sent_at >= since)  # type: ignore[operator]
+            .where(col(OutboxRecord.sent_at) >= since)
             .values(sent_at=None)
         )
-        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def sweep_if_due(self) -> None:
         """Forget sent rows older than the retention window, at most once a minute."""
@@ -92,14 +94,14 @@ class OutboxRelay:
         cutoff = now - timedelta(hours=self.settings.outbox_retention_hours)
         async with self.sessions() as session, session.begin():
             await session.execute(
-                delete(OutboxRecord).where(OutboxRecord.sent_at < cutoff)  # type: ignore[operator]
+                delete(OutboxRecord).where(col(OutboxRecord.sent_at) < cutoff)
             )
 
     async def refresh_pending_gauge(self) -> int:
         async with self.sessions() as session:
             pending = (await session.execute(
                 select(func.count()).select_from(OutboxRecord)
-                .where(OutboxRecord.sent_at.is_(None))  # type: ignore[union-attr]
+                .where(col(OutboxRecord.sent_at).is_(None))
             )).scalar_one()
         OUTBOX_PENDING.labels(self.settings.service).set(pending)
         return int(pending)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -88,6 +87,6 @@ class RequestMetrics:
             HTTP_LATENCY.labels(self.service, route).observe(time.perf_counter() - started)
 
 
-def _route_of(scope: dict[str, Any]) -> str:
+def _route_of(scope: Scope) -> str:
     route = scope.get("route")
     return getattr(route, "path", "unmatched")
