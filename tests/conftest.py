@@ -13,7 +13,7 @@ from tests.support.infrastructure import (
     create_database,
     drop_database,
     kafka_broker,
-    postgres_reachable,
+    postgres_server,
 )
 
 
@@ -58,24 +58,32 @@ def keys(tmp_path: Path) -> Keys:
 
 
 class Databases:
-    """New empty databases: PostgreSQL when it answers, SQLite files otherwise."""
+    """New empty databases: PostgreSQL when a server answers, SQLite files otherwise."""
 
-    def __init__(self, folder: Path, postgres: bool) -> None:
+    def __init__(self, folder: Path, admin_url: str | None) -> None:
         self.folder = folder
-        self.postgres = postgres
+        self.admin_url = admin_url
         self.created: list[str] = []
+        self.files = 0
 
     async def new(self, service: str) -> str:
-        if not self.postgres:
-            return f"sqlite+aiosqlite:///{self.folder / f'{service}-{len(self.created)}.db'}"
-        url = await create_database(f"cl_test_{service}")
+        if self.admin_url is None:
+            self.files += 1
+            return f"sqlite+aiosqlite:///{self.folder / f'{service}-{self.files}.db'}"
+        url = await create_database(f"cl_test_{service}", self.admin_url)
         self.created.append(url)
         return url
 
 
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str | None]:
+    with postgres_server() as url:
+        yield url
+
+
 @pytest.fixture
-async def databases(tmp_path: Path) -> AsyncIterator[Databases]:
-    dbs = Databases(tmp_path, await postgres_reachable())
+async def databases(tmp_path: Path, postgres_admin_url: str | None) -> AsyncIterator[Databases]:
+    dbs = Databases(tmp_path, postgres_admin_url)
     yield dbs
     for url in dbs.created:
-        await drop_database(url)
+        await drop_database(url, postgres_admin_url or "")

@@ -52,30 +52,47 @@ def kafka_broker() -> Iterator[tuple[str, DevBroker | None]]:
         broker.stop()
 
 
-async def postgres_reachable() -> bool:
+@contextmanager
+def postgres_server() -> Iterator[str | None]:
+    """The admin URL of a PostgreSQL server: the local one, else a container, else None."""
+    import asyncio
+
+    if asyncio.run(postgres_reachable(ADMIN_POSTGRES_URL)):
+        yield ADMIN_POSTGRES_URL
+        return
+    if docker_engine_answers():
+        from testcontainers.postgres import PostgresContainer
+
+        with PostgresContainer("postgres:16", driver=None) as container:
+            yield container.get_connection_url()
+        return
+    yield None
+
+
+async def postgres_reachable(url: str = ADMIN_POSTGRES_URL) -> bool:
     try:
-        connection = await asyncpg.connect(ADMIN_POSTGRES_URL, timeout=3)
+        connection = await asyncpg.connect(url, timeout=3)
     except (OSError, asyncpg.PostgresError, TimeoutError):
         return False
     await connection.close()
     return True
 
 
-async def create_database(prefix: str) -> str:
+async def create_database(prefix: str, admin_url: str = ADMIN_POSTGRES_URL) -> str:
     """A new empty database; answers its SQLAlchemy async URL."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    connection = await asyncpg.connect(ADMIN_POSTGRES_URL)
+    connection = await asyncpg.connect(admin_url)
     try:
         await connection.execute(f'CREATE DATABASE "{name}"')
     finally:
         await connection.close()
-    base = ADMIN_POSTGRES_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    base = admin_url.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
     return f"{base}/{name}"
 
 
-async def drop_database(url: str) -> None:
+async def drop_database(url: str, admin_url: str = ADMIN_POSTGRES_URL) -> None:
     name = url.rsplit("/", 1)[1]
-    connection = await asyncpg.connect(ADMIN_POSTGRES_URL)
+    connection = await asyncpg.connect(admin_url)
     try:
         await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
