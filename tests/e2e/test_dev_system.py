@@ -176,3 +176,52 @@ async def test_the_embedded_system_survives_losing_claims_and_the_broker(
     assert dev_system.process.wait(45) == 0
     assert time.monotonic() - began < 45
     assert still_running(children) == []
+
+
+async def test_intake_killed_mid_burst_keeps_every_acknowledged_report(
+    dev_system: DevSystem,
+) -> None:
+    """kill -9 intake while callers are posting: every 202 survives, retries never double."""
+    intake = dev_system.url("intake")
+    async with httpx.AsyncClient(headers={"Authorization": f"Bearer {ADMIN_KEY}"},
+                                 timeout=30) as http:
+
+        answered: list[int] = []
+        total = 400
+        bodies = [report_body(n) for n in range(total)]  # a retry sends the very same body
+
+        async def call(n: int) -> tuple[int, str | None]:
+            try:
+                answer = await http.post(f"{intake}/v1/injury-reports", json=bodies[n],
+                                         headers={"Idempotency-Key": f"burst-{n}"})
+            except httpx.TransportError:
+                return n, None
+            answered.append(n)
+            return n, answer.json()["report_id"] if answer.status_code == 202 else None
+
+        burst = asyncio.gather(*(call(n) for n in range(total)))
+
+        async def some_answered() -> bool:
+            return len(answered) >= 20
+
+        await eventually(some_answered, timeout=30, interval=0.005, what="first answers")
+        [intake_pid] = dev_system.children("serve intake")
+        os.kill(intake_pid, signal.SIGKILL)
+        first_try = dict(await burst)
+        acknowledged = {n: rid for n, rid in first_try.items() if rid}
+        assert 20 <= len(acknowledged) < total  # the kill landed mid-burst
+
+        async def intake_back() -> bool:
+            try:
+                return (await http.get(f"{intake}/healthz")).status_code == 200
+            except httpx.TransportError:
+                return False
+
+        await eventually(intake_back, timeout=60, what="the runner restarted intake")
+        # callers retry what got no answer, with the same key; acknowledged ones answer the same
+        retried = dict([await call(n) for n in range(total)])
+        assert all(retried[n] == rid for n, rid in acknowledged.items())
+        assert all(retried.values())
+        await wait_for_one_claim_each(http, dev_system, list(retried.values()))
+        stored = (await http.get(f"{intake}/v1/injury-reports", params={"limit": 500})).json()
+        assert stored["total"] == total
