@@ -48,7 +48,12 @@ def _formatted(characters: str) -> str:
 
 def new_confirmation_number() -> str:
     """A fresh random confirmation number, e.g. `CL-7K3F-92Q5`."""
-    body = "".join(secrets.choice(ALPHABET) for _ in range(RANDOM_CHARACTERS))
+    number = secrets.randbelow(POSSIBLE_NUMBERS)  # one draw from the OS, uniform over all
+    characters = []
+    for _ in range(RANDOM_CHARACTERS):
+        number, value = divmod(number, len(ALPHABET))
+        characters.append(ALPHABET[value])
+    body = "".join(characters)
     return _formatted(body + check_character(body))
 
 

@@ -142,6 +142,47 @@ def injury_reported_event(
     return new_event(source=SOURCE, type="intake.injury-reported", subject=row["id"], data=data)
 
 
+def injury_reported_payload(
+    row: dict[str, Any], details: dict[str, Any], publication: int
+) -> tuple[str, bytes]:
+    """(event id, CloudEvent bytes) of `intake.injury-reported`, built as plain JSON.
+
+    The writer's fast path: the same document `injury_reported_event(...).to_bytes()` makes
+    (checked against the catalogue's model by the unit tests), at a fraction of the cost.
+    """
+    employee = details["employee"]
+    injury = details["injury"]
+    event_id = str(uuid.uuid4())
+    received_at = row["received_at"].isoformat()
+    document = {
+        "specversion": "1.0", "id": event_id, "source": SOURCE, "type": "intake.injury-reported",
+        "time": received_at, "subject": row["id"], "datacontenttype": "application/json",
+        "data": {
+            "report_id": row["id"], "confirmation_number": row["confirmation_number"],
+            "received_at": received_at, "channel": row["channel"],
+            "employer": {"fein": details["employer"]["fein"], "name": details["employer"]["name"],
+                         "location": details["employer"].get("location")},
+            "employee": {
+                "first_name": employee["first_name"], "last_name": employee["last_name"],
+                "ssn_last4": row["ssn_last4"], "occupation": employee.get("occupation"),
+                "phone": employee.get("phone"),
+                "average_weekly_wage": employee.get("average_weekly_wage"),
+            },
+            "injury": {
+                "occurred_at": injury["occurred_at"], "description": injury["description"],
+                "body_parts": injury.get("body_parts") or [], "severity": injury["severity"],
+                "reported_to_employer_on": injury.get("reported_to_employer_on"),
+                "hospital_admission": injury.get("hospital_admission"),
+            },
+            "catastrophic": row["catastrophic"],
+            "flags": [f["code"] for f in json.loads(row["flags"])],
+            "probable_duplicate_of": row["probable_duplicate_of"],
+            "publication": publication,
+        },
+    }
+    return event_id, json.dumps(document, separators=(",", ":")).encode()
+
+
 def report_priority(row: dict[str, Any]) -> int:
     return publication_priority(bool(row["catastrophic"]))
 

@@ -297,6 +297,11 @@ class _IntakeModel(BaseModel):
     ) -> Iterator[InitErrorDetails]:
         return iter(())
 
+    def _cross_fields_hold(self) -> bool:
+        """Whether the cross-field checks pass, judged on the validated model: the fast path of
+        a good report (`_cross_field_errors` names the errors when they do not)."""
+        return True
+
     @model_validator(mode="wrap")
     @classmethod
     def _collect_all_errors(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
@@ -308,6 +313,8 @@ class _IntakeModel(BaseModel):
             model = handler(data)
         except ValidationError as error:
             field_errors = error.errors()
+        if model is not None and model._cross_fields_hold():
+            return model
         field_error_locs = {tuple(error["loc"]) for error in field_errors}
         cross_errors = list(cls._cross_field_errors(data, field_error_locs))
         if field_errors or cross_errors:
@@ -387,6 +394,11 @@ class InjuryIn(_IntakeModel):
     def occurred_on(self) -> date:
         """The date of injury: the calendar date in the offset it was reported with."""
         return self.occurred_at.date()
+
+    def _cross_fields_hold(self) -> bool:
+        day = self.occurred_at.date()
+        return all(later is None or later >= day
+                   for later in (self.reported_to_employer_on, self.date_of_death))
 
     @classmethod
     def _cross_field_errors(
@@ -475,6 +487,13 @@ class InjuryReportIn(_IntakeModel):
                 f"{AGE_LIMIT - 1}",
                 data["employee"]["date_of_birth"],
             )
+
+    def _cross_fields_hold(self) -> bool:
+        born = self.employee.date_of_birth
+        if born is None:
+            return True
+        day = self.injury.occurred_at.date()
+        return day >= born and MINIMUM_AGE <= identity.age_on(born, day) < AGE_LIMIT
 
     @property
     def catastrophic(self) -> bool:
