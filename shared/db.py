@@ -49,6 +49,8 @@ def utcnow() -> datetime:
 
 
 def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
+    """An engine whose errors never carry row values (they may be personal data) into logs."""
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
 

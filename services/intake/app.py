@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPAuthorizationCredentials
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
@@ -41,7 +41,7 @@ from shared.http.idempotency import (
     request_fingerprint,
 )
 from shared.http.pagination import PageDep
-from shared.http.security import authenticated
+from shared.http.security import authenticated, requires
 from shared.metrics import INJURY_REPORTS
 from shared.service import ServiceDefinition, ServiceRuntime, create_app
 from shared.settings import ServiceSettings
@@ -83,31 +83,11 @@ class StoreGuardedRoute(APIRoute):
         return guarded
 
 
-_bearer = HTTPBearer(auto_error=False, description="Claimline API key")
-
-
-def _requires(scope: str) -> Callable[..., Coroutine[Any, Any, ApiClient]]:
-    """`shared.http.security.requires` as a coroutine: the same checks (401 without a known key,
-    403 without the scope) without the thread-pool hop FastAPI makes for a plain function,
-    which cost intake more than its validation did."""
-
-    async def check(
-        request: Request,
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    ) -> ApiClient:
-        client = authenticated(request, credentials)
-        if not client.has(scope):
-            raise HTTPException(403, f"this key lacks the scope {scope}")
-        return client
-
-    return check
-
-
 router = APIRouter(prefix="/v1/injury-reports", tags=["injury reports"], route_class=StoreGuardedRoute)
 admin_router = APIRouter(prefix="/v1/admin", tags=["operations"], route_class=StoreGuardedRoute)
-Writer = Annotated[ApiClient, Depends(_requires("intake:write"))]
-Reader = Annotated[ApiClient, Depends(_requires("intake:read"))]
-Admin = Annotated[ApiClient, Depends(_requires("admin"))]
+Writer = Annotated[ApiClient, Depends(requires("intake:write"))]
+Reader = Annotated[ApiClient, Depends(requires("intake:read"))]
+Admin = Annotated[ApiClient, Depends(requires("admin"))]
 
 
 def _runtime(request: Request) -> ServiceRuntime:
@@ -176,14 +156,14 @@ _HOT_ROUTE_DOC = {
 }
 
 
-def _authorised(request: Request, scope: str) -> ApiClient:
-    """What `Depends(_requires(scope))` does, called directly: FastAPI's dependency solving was
+async def _authorised(request: Request, scope: str) -> ApiClient:
+    """What `Depends(requires(scope))` does, called directly: FastAPI's dependency solving was
     the largest single cost of the hot route (see bench/intake.py)."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     credentials = (HTTPAuthorizationCredentials(scheme=scheme, credentials=token.strip())
                    if scheme and token.strip() else None)
-    client = authenticated(request, credentials)
+    client = await authenticated(request, credentials)
     if not client.has(scope):
         raise HTTPException(403, f"this key lacks the scope {scope}")
     return client
@@ -200,7 +180,7 @@ def _authorised(request: Request, scope: str) -> ApiClient:
 async def report_injury(request: Request) -> JSONResponse:
     """Take an injury report; answer its confirmation number once it is stored (scope
     `intake:write`; `Idempotency-Key` makes a retry safe)."""
-    client = _authorised(request, "intake:write")
+    client = await _authorised(request, "intake:write")
     idempotency_key = request.headers.get("idempotency-key")
     runtime = _runtime(request)
     body = await _json_body(request)

@@ -38,6 +38,7 @@ class OutboxRelay:
             except TimeoutError:
                 pass
             self._wake.clear()
+            await asyncio.sleep(self.settings.outbox_linger_s)  # let close commits share a batch
             producer = self.producer
             if producer is None or self.broker_failed.is_set():
                 continue  # after a failure, publish only once the bus has checked the topics
