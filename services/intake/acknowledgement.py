@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlmodel import col
 
 from services.intake.models import InjuryReport, ReportHistory
 from services.intake.reports import injury_reported_event, report_priority, row_of
@@ -35,9 +36,9 @@ async def republish_unacknowledged(
     async with sessions() as session, session.begin():
         stale = (await session.execute(
             select(InjuryReport)
-            .where(InjuryReport.status == "received")  # type: ignore[arg-type]
-            .where(InjuryReport.last_published_at <= now - delay)  # type: ignore[operator]
-            .order_by(InjuryReport.catastrophic.desc(), InjuryReport.received_at)  # type: ignore[attr-defined]
+            .where(col(InjuryReport.status) == "received")
+            .where(col(InjuryReport.last_published_at) <= now - delay)
+            .order_by(col(InjuryReport.catastrophic).desc(), col(InjuryReport.received_at))
             .limit(limit)
         )).scalars().all()
         for report in stale:
