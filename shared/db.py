@@ -69,10 +69,14 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
     return create_async_engine(url, **kwargs)
 
 
-def make_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """A session factory with its own Session class, so commit hooks stay per service."""
+def make_sessions(
+    engine: AsyncEngine, info: dict[str, Any] | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """A session factory with its own Session class, so commit hooks stay per service;
+    `info` is copied into every session (e.g. the outbox's cipher)."""
 
     class ServiceSession(Session):
         pass
 
-    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=ServiceSession)
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=ServiceSession,
+                              info=info or {})

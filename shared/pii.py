@@ -31,6 +31,15 @@ class PiiCipher:
         except InvalidToken as error:
             raise PiiKeyMissing("no configured key decrypts this value") from error
 
+    def seal(self, payload: bytes) -> bytes:
+        return self._fernet.encrypt(payload)
+
+    def unseal(self, token: bytes) -> bytes:
+        try:
+            return self._fernet.decrypt(token)
+        except InvalidToken as error:
+            raise PiiKeyMissing("no configured key decrypts this value") from error
+
     def rotate(self, token: bytes) -> bytes:
         return self._fernet.rotate(token)
 

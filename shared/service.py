@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared.auth import KeyStore
 from shared.bus.consumer import Subscription
+from shared.bus.outbox import OUTBOX_CIPHER
 from shared.bus.runtime import Bus
 from shared.db import make_engine, make_sessions
 from shared.http import dead_letters, health
@@ -77,7 +78,8 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings | None =
         resolved.data_dir.mkdir(parents=True, exist_ok=True)
         engine = make_engine(resolved.resolved_database_url())
         await upgrade(engine, definition.migrations)
-        sessions = make_sessions(engine)
+        cipher = PiiCipher(resolved.pii_keys) if resolved.pii_keys else None
+        sessions = make_sessions(engine, {OUTBOX_CIPHER: cipher} if cipher else None)
         runtime = ServiceRuntime(
             settings=resolved, engine=engine, sessions=sessions,
             keys=KeyStore(resolved.resolved_keys_file()),

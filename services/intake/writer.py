@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from services.intake.models import InjuryReport, ReportHistory
 from services.intake.reports import PreparedReport, injury_reported_payload, report_priority
-from shared.bus.outbox import mark_outbox_written
+from shared.bus.outbox import mark_outbox_written, outbox_sealer
 from shared.bus.tables import OutboxRecord
 from shared.db import utcnow
 from shared.events.catalogue import topic_of
@@ -54,6 +54,7 @@ class ReportWriter:
                  engine: AsyncEngine | None = None, on_commit: Callable[[], None] | None = None,
                  ) -> None:
         self.sessions = sessions
+        self.seal = outbox_sealer(sessions)  # events carry medical details: sealed at rest
         self.engine = engine  # on PostgreSQL (asyncpg) the writer talks to the driver directly
         self.on_commit = on_commit
         self.batch_size = batch_size
@@ -150,7 +151,7 @@ class ReportWriter:
                 select(InjuryReport.fingerprint, InjuryReport.received_at, InjuryReport.id)  # type: ignore[call-overload]
                 .where(InjuryReport.fingerprint.in_(_candidates(batch)))  # type: ignore[attr-defined]
             )).all()
-            rows = _Rows.of(_link_duplicates(batch, found), utcnow())
+            rows = _Rows.of(_link_duplicates(batch, found), utcnow(), self.seal)
             for table, values in rows.by_table():
                 if values:
                     await session.execute(insert(table), values)
@@ -164,7 +165,7 @@ class ReportWriter:
             driver: Any = (await connection.get_raw_connection()).driver_connection
             async with driver.transaction():
                 found = await driver.fetch(_FIND_FINGERPRINTS, list(_candidates(batch)))
-                rows = _Rows.of(_link_duplicates(batch, found), utcnow())
+                rows = _Rows.of(_link_duplicates(batch, found), utcnow(), self.seal)
                 for table, values in rows.by_table():
                     if values:
                         names = list(values[0])
@@ -196,13 +197,13 @@ class _Rows:
     keys: list[dict[str, Any]]
 
     @classmethod
-    def of(cls, batch: list[PreparedReport], now: datetime) -> _Rows:
+    def of(cls, batch: list[PreparedReport], now: datetime, seal: Callable[[bytes], bytes]) -> _Rows:
         outbox = []
         for p in batch:
             event_id, payload = injury_reported_payload(p.row, p.details, publication=1)
             outbox.append({
                 "event_id": event_id, "topic": INJURY_REPORTED, "key": p.report_id,
-                "payload": payload, "priority": report_priority(p.row),
+                "payload": seal(payload), "priority": report_priority(p.row),
                 "created_at": now, "sent_at": None,
             })
         return cls(

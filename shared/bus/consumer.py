@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
-from shared.bus.outbox import mark_outbox_written
+from shared.bus.outbox import OUTBOX_CIPHER, mark_outbox_written, seal_payload, unseal_payload
 from shared.bus.tables import DeadLetter, OutboxRecord, ProcessedEvent
 from shared.db import utcnow
 from shared.events.catalogue import CATALOGUE, EventData, dead_letter_topic, parse_data
@@ -153,12 +153,12 @@ async def record_dead_letter(
     async with sessions() as session, session.begin():
         session.add(DeadLetter(
             id=letter_id, consumer=consumer, topic=record.topic, partition=record.partition,
-            offset=record.offset, key=key, payload=payload, event_id=event_id,
-            error=repr(error)[:4000], attempts=attempts, failed_at=failed_at,
+            offset=record.offset, key=key, payload=seal_payload(session.info, payload),
+            event_id=event_id, error=repr(error)[:4000], attempts=attempts, failed_at=failed_at,
         ))
         session.add(OutboxRecord(
             event_id=letter_id, topic=dead_letter_topic(record.topic), key=key or letter_id,
-            payload=json.dumps(wrapper).encode(), created_at=failed_at,
+            payload=seal_payload(session.info, json.dumps(wrapper).encode()), created_at=failed_at,
         ))
         mark_outbox_written(session)
     DEAD_LETTERS.labels(consumer, record.topic).inc()
@@ -301,7 +301,9 @@ async def replay_dead_letter(
         letter = await session.get(DeadLetter, letter_id)
     if letter is None or letter.consumer != subscription.consumer:
         raise KeyError(letter_id)
-    applied = await apply_event(sessions, subscription, parse_record(letter.payload))
+    cipher = sessions.kw.get("info", {}).get(OUTBOX_CIPHER)
+    applied = await apply_event(sessions, subscription,
+                                parse_record(unseal_payload(cipher, letter.payload)))
     async with sessions() as session, session.begin():
         stored = await session.get(DeadLetter, letter_id)
         if stored is not None:

@@ -11,9 +11,11 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from shared.bus.outbox import unseal_payload
 from shared.bus.tables import OutboxRecord
 from shared.db import utcnow
 from shared.metrics import EVENTS_PUBLISHED, OUTBOX_PENDING
+from shared.pii import PiiCipher
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
@@ -24,6 +26,7 @@ class OutboxRelay:
         self.settings = settings
         self.sessions = sessions
         self.producer: AIOKafkaProducer | None = None
+        self.cipher = PiiCipher(settings.pii_keys) if settings.pii_keys else None
         self.broker_failed = asyncio.Event()
         self._wake = asyncio.Event()
         self._last_sweep = utcnow()
@@ -63,7 +66,8 @@ class OutboxRelay:
         if not rows:
             return 0
         deliveries = [
-            await producer.send(topic, payload, key=key.encode()) for _, topic, key, payload in rows
+            await producer.send(topic, unseal_payload(self.cipher, payload), key=key.encode())
+            for _, topic, key, payload in rows
         ]
         await asyncio.gather(*deliveries)
         async with self.sessions() as session, session.begin():

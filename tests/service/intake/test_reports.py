@@ -17,6 +17,7 @@ from services.intake.models import InjuryReport
 from services.intake.reports import prepare_report
 from services.intake.schemas import InjuryReportIn
 from services.intake.triage import CATASTROPHIC_PRIORITY, ROUTINE_PRIORITY
+from shared.bus.outbox import unseal_payload
 from shared.bus.tables import OutboxRecord
 from shared.db import utcnow
 from shared.events.catalogue import ClaimOpened
@@ -134,7 +135,8 @@ async def test_the_same_injury_twice_without_a_key_is_linked_never_dropped(intak
         "probable_duplicate_of"] is None
     async with intake.service.runtime.sessions() as session:
         events = (await session.execute(select(OutboxRecord.payload))).scalars().all()
-    published = [json.loads(p)["data"] for p in events]
+    cipher = intake.service.runtime.pii()
+    published = [json.loads(unseal_payload(cipher, p))["data"] for p in events]
     mine = {e["report_id"]: e for e in published}
     assert mine[second["report_id"]]["probable_duplicate_of"] == first["report_id"]  # claims sees it
 
