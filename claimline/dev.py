@@ -8,6 +8,7 @@ restarted broker is empty, and the services notice (the broker-epoch marker) and
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -57,12 +58,15 @@ def prepare_environment(data_dir: Path) -> tuple[dict[str, str], str]:
     return env, admin_key
 
 
-def healthy(port: int) -> bool:
+def ready(port: int) -> bool:
+    """Serving, connected to the broker, and every consumer in its group."""
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as answer:
-            return bool(answer.status == 200)
-    except OSError:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=1) as answer:
+            broker = json.load(answer)["broker"]
+    except (OSError, ValueError, KeyError):
         return False
+    return bool(broker["state"] == "connected"
+                and all(state == "joined" for state in broker["consumers"].values()))
 
 
 class Supervisor:
@@ -127,11 +131,11 @@ def run_embedded() -> int:
     deadline = time.monotonic() + 90
     waiting = set(SERVICES)
     while waiting and not stopping and time.monotonic() < deadline:
-        waiting = {s for s in waiting if not healthy(ports[s])}
+        waiting = {s for s in waiting if not ready(ports[s])}
         supervisor.check()
         time.sleep(0.2)
     if waiting:
-        say(f"not healthy after 90 s: {', '.join(sorted(waiting))}")
+        say(f"not ready after 90 s: {', '.join(sorted(waiting))}")
     else:
         for service in SERVICES:
             say(f"{service:<14} http://127.0.0.1:{ports[service]}  (docs: /docs)")

@@ -175,7 +175,7 @@ class _CommitOnRevoke(ConsumerRebalanceListener):
         await self.loop.commit_processed()
 
     async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
-        pass
+        self.loop.joined = True  # in the group (a replica may rightly get no partitions)
 
 
 class ConsumerLoop:
@@ -187,6 +187,7 @@ class ConsumerLoop:
         self.sessions = sessions
         self.subscription = subscription
         self.epoch = epoch
+        self.joined = False
         self.consumer: AIOKafkaConsumer | None = None
         self._uncommitted: dict[TopicPartition, int] = {}
 

@@ -49,12 +49,15 @@ class Bus:
         self._admin: AIOKafkaAdminClient | None = None
         self._producer: AIOKafkaProducer | None = None
         self._consumer_tasks: list[asyncio.Task[None]] = []
+        self._consumer_loops: list[ConsumerLoop] = []
         self._tasks: list[asyncio.Task[None]] = []
         wake_on_commit(sessions, self.relay.wake)
 
     def status(self) -> dict[str, object]:
         return {"state": self.state, "epoch": self.epoch, "last_error": self.last_error,
-                "resets_seen": self.resets_seen}
+                "resets_seen": self.resets_seen,
+                "consumers": {loop.subscription.consumer: "joined" if loop.joined else "joining"
+                              for loop in self._consumer_loops}}
 
     async def start(self) -> None:
         self._tasks = [
@@ -102,10 +105,12 @@ class Bus:
         self.relay.broker_failed.clear()
         self.relay.producer = self._producer
         self.relay.wake()
+        self._consumer_loops = [
+            ConsumerLoop(self.settings, self.sessions, s, epoch) for s in self.subscriptions
+        ]
         self._consumer_tasks = [
-            asyncio.create_task(ConsumerLoop(self.settings, self.sessions, s, epoch).run(),
-                                name=f"consumer-{s.consumer}")
-            for s in self.subscriptions
+            asyncio.create_task(loop.run(), name=f"consumer-{loop.subscription.consumer}")
+            for loop in self._consumer_loops
         ]
         self.state = "connected"
         self.last_error = None
@@ -156,6 +161,7 @@ class Bus:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await asyncio.wait_for(task, 15)
         self._consumer_tasks = []
+        self._consumer_loops = []
         if self._producer is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._producer.stop(), 10)
