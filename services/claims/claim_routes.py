@@ -16,9 +16,20 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.claims import casework
 from services.claims.api import FEIN, Reader, Writer, create_once, runtime_of
-from services.claims.casework import ct_today, facts_of, load_claim, payment_out
+from services.claims.casework import (
+    assignment,
+    benefits,
+    contacts,
+    form36,
+    lifecycle,
+    payments,
+    reserves,
+    wage,
+)
+from services.claims.casework.claim_file import facts_of, load_claim
+from services.claims.casework.connecticut_time import ct_today
+from services.claims.casework.payments import payment_out
 from services.claims.clocks import clocks
 from services.claims.lifecycle import form36_outcome
 from services.claims.models import (
@@ -208,7 +219,7 @@ async def issue_payment(claim_number: str, body: PaymentIn, request: Request, cl
     `claims.payment-issued` and uses up the reserve of its kind."""
     async def work(session: AsyncSession) -> dict[str, Any]:
         claim = await load_claim(session, claim_number)
-        payment = await casework.issue_payment(session, claim, body, client.client)
+        payment = await payments.issue_payment(session, claim, body, client.client)
         return {**payment_out(payment), "claim": _totals(claim)}
 
     return await create_once(request, client, idempotency_key, body, work)
@@ -220,7 +231,7 @@ async def reverse_payment(claim_number: str, payment_id: str, body: ReversalIn, 
     """Reverse a payment with a new, negative entry (the original is never edited)."""
     async def work(session: AsyncSession) -> dict[str, Any]:
         claim = await load_claim(session, claim_number)
-        reversal = await casework.reverse_payment(session, claim, payment_id, body, client.client)
+        reversal = await payments.reverse_payment(session, claim, payment_id, body, client.client)
         return {**payment_out(reversal), "claim": _totals(claim)}
 
     return await create_once(request, client, idempotency_key, body, work)
@@ -238,7 +249,7 @@ async def list_payments(claim_number: str, request: Request, _client: Reader,
 async def set_reserves(claim_number: str, body: ReservesIn, request: Request, client: Writer) -> ClaimOut:
     """Set outstanding reserves (medical, indemnity, expense); also the 90-day review."""
     return await _change(request, claim_number,
-                         lambda s, c: casework.set_reserves(s, c, body, client.client))
+                         lambda s, c: reserves.set_reserves(s, c, body, client.client))
 
 
 @router.get("/claims/{claim_number}/reserves")
@@ -258,13 +269,13 @@ async def reserve_history(claim_number: str, request: Request, _client: Reader,
 @router.post("/claims/{claim_number}/decision", response_model=ClaimOut)
 async def decide(claim_number: str, body: DecisionIn, request: Request, client: Writer) -> ClaimOut:
     """Accept, accept without prejudice, or contest with reasons (Form 43), CGS 31-294c(b)."""
-    return await _change(request, claim_number, lambda s, c: casework.decide(s, c, body, client.client))
+    return await _change(request, claim_number, lambda s, c: lifecycle.decide(s, c, body, client.client))
 
 
 @router.post("/claims/{claim_number}/classification", response_model=ClaimOut)
 async def classify(claim_number: str, body: ClassificationIn, request: Request, client: Writer) -> ClaimOut:
     return await _change(request, claim_number,
-                         lambda s, c: casework.reclassify(s, c, body, client.client))
+                         lambda s, c: lifecycle.reclassify(s, c, body, client.client))
 
 
 @router.get("/claims/{claim_number}/classifications")
@@ -278,14 +289,14 @@ async def classification_history(claim_number: str, request: Request, _client: R
 async def close(claim_number: str, request: Request, client: Writer,
                 body: CloseIn | None = None) -> ClaimOut:
     return await _change(request, claim_number,
-                         lambda s, c: casework.close(s, c, body or CloseIn(), client.client))
+                         lambda s, c: lifecycle.close(s, c, body or CloseIn(), client.client))
 
 
 @router.post("/claims/{claim_number}/reopen", response_model=ClaimOut)
 async def reopen(claim_number: str, request: Request, client: Writer,
                  body: ReopenIn | None = None) -> ClaimOut:
     return await _change(request, claim_number,
-                         lambda s, c: casework.reopen(s, c, body or ReopenIn(), client.client))
+                         lambda s, c: lifecycle.reopen(s, c, body or ReopenIn(), client.client))
 
 
 def _form36_out(filing: Form36Filing, today: date) -> dict[str, Any]:
@@ -304,7 +315,7 @@ async def file_form36(claim_number: str, body: Form36In, request: Request, clien
     """Notice to discontinue or reduce payments (Form 36); 15 days to object (CGS 31-296)."""
     async def work(session: AsyncSession) -> dict[str, Any]:
         claim = await load_claim(session, claim_number)
-        filing = await casework.file_form36(session, claim, body, client.client)
+        filing = await form36.file_form36(session, claim, body, client.client)
         return _form36_out(filing, ct_today())
 
     return await create_once(request, client, idempotency_key, body, work)
@@ -314,7 +325,7 @@ async def file_form36(claim_number: str, body: Form36In, request: Request, clien
 async def object_to_form36(claim_number: str, form36_id: str, body: Form36ObjectionIn,
                            request: Request, client: Writer) -> dict[str, Any]:
     async def work(session: AsyncSession, claim: Claim) -> dict[str, Any]:
-        filing = await casework.object_to_form36(session, claim, form36_id, body.objected_on,
+        filing = await form36.object_to_form36(session, claim, form36_id, body.objected_on,
                                                  client.client)
         return _form36_out(filing, ct_today())
 
@@ -335,7 +346,7 @@ async def set_wage(claim_number: str, body: WageIn, request: Request, client: Wr
     """Average weekly wage (CGS 31-310) and the compensation rate of the injury's rate year
     (CGS 31-307, 31-308(a), 31-309). A rate year without a figure on file is a 409."""
     return await _answer(request, claim_number,  # type: ignore[no-any-return]
-                         lambda s, c: casework.set_wage(s, c, body, client.client))
+                         lambda s, c: wage.set_wage(s, c, body, client.client))
 
 
 @router.post("/claims/{claim_number}/incapacity")
@@ -344,7 +355,7 @@ async def record_incapacity(claim_number: str, body: IncapacityIn, request: Requ
     """A period of incapacity; answers the waiting period (CGS 31-295)."""
     async def work(session: AsyncSession) -> dict[str, Any]:
         claim = await load_claim(session, claim_number)
-        return await casework.record_incapacity(session, claim, body, client.client)
+        return await benefits.record_incapacity(session, claim, body, client.client)
 
     return await create_once(request, client, idempotency_key, body, work, status_code=200)
 
@@ -353,14 +364,14 @@ async def record_incapacity(claim_number: str, body: IncapacityIn, request: Requ
 async def record_mmi(claim_number: str, body: MmiIn, request: Request, client: Writer) -> dict[str, Any]:
     """Maximum medical improvement, and with a member the scheduled award (CGS 31-308(b))."""
     return await _answer(request, claim_number,  # type: ignore[no-any-return]
-                         lambda s, c: casework.record_mmi(s, c, body, client.client))
+                         lambda s, c: benefits.record_mmi(s, c, body, client.client))
 
 
 @router.post("/claims/{claim_number}/award")
 async def record_award(claim_number: str, body: AwardIn, request: Request, client: Writer) -> dict[str, Any]:
     """A voluntary agreement or award: payments start by the 20th day (CGS 31-303)."""
     return await _answer(request, claim_number,  # type: ignore[no-any-return]
-                         lambda s, c: casework.record_award(s, c, body, client.client))
+                         lambda s, c: benefits.record_award(s, c, body, client.client))
 
 
 # --- contacts, filings, flags, assignment -------------------------------------------------
@@ -376,7 +387,7 @@ async def record_contact(claim_number: str, body: ContactIn, request: Request, c
     """A contact with the worker, the employer or the doctor (the first-contact clock)."""
     async def work(session: AsyncSession) -> dict[str, Any]:
         claim = await load_claim(session, claim_number)
-        contact = await casework.record_contact(session, claim, body, client.client)
+        contact = await contacts.record_contact(session, claim, body, client.client)
         completed = claim.first_contact_completed_on
         return {**_contact_out(contact),
                 "first_contact_completed_on": completed.isoformat() if completed else None}
@@ -394,7 +405,7 @@ async def list_contacts(claim_number: str, request: Request, _client: Reader) ->
 async def record_first_report(claim_number: str, body: FirstReportIn, request: Request,
                               client: Writer) -> ClaimOut:
     """The employer's first report of injury, filed with the Commission (CGS 31-316)."""
-    return await _change(request, claim_number, lambda s, c: casework.record_first_report(
+    return await _change(request, claim_number, lambda s, c: contacts.record_first_report(
         s, c, body.filed_on, client.client))
 
 
@@ -402,20 +413,20 @@ async def record_first_report(claim_number: str, body: FirstReportIn, request: R
 async def set_flags(claim_number: str, body: FlagsIn, request: Request, client: Writer) -> ClaimOut:
     """Flag (or clear) a heart-and-hypertension claim (CGS 7-433c); flagged, it moves to a
     specialist adjuster when one has room."""
-    return await _change(request, claim_number, lambda s, c: casework.set_heart_hypertension(
+    return await _change(request, claim_number, lambda s, c: assignment.set_heart_hypertension(
         s, c, body.heart_hypertension, body.hired_on, body.reason, client.client))
 
 
 @router.put("/claims/{claim_number}/adjuster", response_model=ClaimOut)
 async def reassign(claim_number: str, body: AssignIn, request: Request, client: Writer) -> ClaimOut:
     """Hand the claim to another adjuster (`adjuster: null`: the caseload rules choose)."""
-    return await _change(request, claim_number, lambda s, c: casework.reassign(
+    return await _change(request, claim_number, lambda s, c: assignment.reassign(
         s, c, body.adjuster, body.reason, body.override_cap, client.client))
 
 
 @router.put("/claims/{claim_number}/nurse", response_model=ClaimOut)
 async def assign_nurse(claim_number: str, body: NurseIn, request: Request, client: Writer) -> ClaimOut:
-    return await _change(request, claim_number, lambda s, c: casework.assign_nurse(
+    return await _change(request, claim_number, lambda s, c: assignment.assign_nurse(
         s, c, body.nurse, body.reason, client.client))
 
 

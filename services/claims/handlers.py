@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.claims.assignment import suggests_heart_hypertension
-from services.claims.casework import auto_assign, ct_date, load_roster
+from services.claims.casework.assignment import auto_assign
+from services.claims.casework.connecticut_time import ct_date
+from services.claims.casework.roster import load_roster
 from services.claims.claim_numbers import claim_number
 from services.claims.models import (
     Claim,

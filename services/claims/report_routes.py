@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from services.claims.api import FEIN, Reader, runtime_of
-from services.claims.casework import ct_today
+from services.claims.casework.connecticut_time import ct_today
 from services.claims.reporting import employer_loss_run, kpis, loss_run_csv, loss_run_document
 from services.claims.schemas import Day
 

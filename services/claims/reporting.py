@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.claims.benchmarks import ClaimRecord, Fraction, benchmark_report, unpaid_indemnity_claims
-from services.claims.casework import ct_date
+from services.claims.casework.connecticut_time import ct_date
 from services.claims.ledger import Entry, standing
 from services.claims.lifecycle import ClassificationChange as ClassChange
 from services.claims.lifecycle import classification_as_of

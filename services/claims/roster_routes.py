@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.claims.api import ClaimsSettings, Reader, Writer, create_once, runtime_of
-from services.claims.casework import assign_waiting, caseloads, refused
+from services.claims.casework.assignment import assign_waiting
+from services.claims.casework.refusals import refused
+from services.claims.casework.roster import caseloads
 from services.claims.models import Adjuster
 from services.claims.schemas import AdjusterIn, AdjusterPatch
 from services.claims.views import AdjusterOut, adjuster_out

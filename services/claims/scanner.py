@@ -19,7 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from services.claims.casework import SOURCE, assign_waiting, ct_today, facts_of
+from services.claims.casework.assignment import assign_waiting
+from services.claims.casework.claim_file import SOURCE, facts_of
+from services.claims.casework.connecticut_time import ct_today
 from services.claims.clocks import clocks, to_warn
 from services.claims.models import Claim, DeadlineNotice
 from shared.bus.outbox import add_event

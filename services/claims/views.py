@@ -8,7 +8,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from services.claims.casework import facts_of, pp_out, rate_out, wage_out
+from services.claims.casework.benefits import pp_out
+from services.claims.casework.claim_file import facts_of
+from services.claims.casework.wage import rate_out, wage_out
 from services.claims.clocks import Clock, clocks
 from services.claims.models import Adjuster, Claim
 

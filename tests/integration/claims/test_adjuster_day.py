@@ -11,7 +11,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 
-from services.claims.casework import ct_today
+from services.claims.casework.connecticut_time import ct_today
 from tests.conftest import Broker
 from tests.integration.conftest import Start
 from tests.support.reports import report_body

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from services.claims.casework import ct_today
+from services.claims.casework.connecticut_time import ct_today
 from tests.service.claims.support import days_ago, open_claim
 from tests.support.services import RunningService
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from services.claims.casework import ct_date, ct_today
+from services.claims.casework.connecticut_time import ct_date, ct_today
 from services.claims.deadlines import add_business_days
 from services.claims.scanner import scan_deadlines
 from tests.service.claims.support import adjuster, days_ago, open_claim, outbox

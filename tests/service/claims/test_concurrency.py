@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from decimal import Decimal
 
-from services.claims.casework import ct_today
+from services.claims.casework.connecticut_time import ct_today
 from tests.service.claims.support import adjuster, deliver, injury_event, open_claim
 from tests.support.services import RunningService
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from services.claims.casework import ct_today
+from services.claims.casework.connecticut_time import ct_today
 from tests.service.claims.support import days_ago, open_claim, outbox
 from tests.support.services import RunningService
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from services.claims.casework import ct_today
+from services.claims.casework.connecticut_time import ct_today
 from services.claims.models import Payment, ReserveChange
 from tests.service.claims.support import open_claim, outbox
 from tests.support.services import RunningService

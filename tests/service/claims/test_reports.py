@@ -7,7 +7,7 @@ import io
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from services.claims.casework import ct_today
+from services.claims.casework.connecticut_time import ct_today
 from tests.service.claims.support import days_ago, open_claim
 from tests.support.services import RunningService
 

@@ -3,6 +3,7 @@
 Revision ID: 0002
 """
 
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -204,6 +205,11 @@ def upgrade() -> None:
     _backfill_dated_history()
 
 
+def _stamp_columns() -> list[sa.ColumnClause[Any]]:
+    """`at` and `actor` for a lightweight table; new each time, as a column joins one table."""
+    return [sa.column("at", UTCDateTime()), sa.column("actor", sa.String())]
+
+
 def _backfill_dated_history() -> None:
     """Claims opened before this revision get their current status and classification as
     dated rows (status from the payer's notice, on Connecticut's calendar; classification
@@ -211,13 +217,12 @@ def _backfill_dated_history() -> None:
     claims = sa.table("claims", sa.column("claim_number", sa.String()), sa.column("status", sa.String()),
                       sa.column("classification", sa.String()), sa.column("date_of_injury", sa.Date()),
                       sa.column("payor_notified_at", UTCDateTime()), sa.column("opened_at", UTCDateTime()))
-    stamp = [sa.column("at", UTCDateTime()), sa.column("actor", sa.String())]
     statuses = sa.table("claim_status_changes", sa.column("claim_number", sa.String()),
-                        sa.column("status", sa.String()), sa.column("effective_on", sa.Date()), *stamp)
-    stamp = [sa.column("at", UTCDateTime()), sa.column("actor", sa.String())]
+                        sa.column("status", sa.String()), sa.column("effective_on", sa.Date()),
+                        *_stamp_columns())
     classes = sa.table("claim_classifications", sa.column("claim_number", sa.String()),
                        sa.column("classification", sa.String()), sa.column("effective_on", sa.Date()),
-                       *stamp)
+                       *_stamp_columns())
     rows = op.get_bind().execute(sa.select(claims)).mappings().all()
     if not rows:
         return
