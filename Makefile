@@ -26,6 +26,7 @@ test-unit: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy shared claimline services --ignore-missing-imports
 
 schemas: install  ## regenerate the committed JSON Schemas of the events
 	$(BIN)/claimline schemas
