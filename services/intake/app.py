@@ -19,7 +19,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from services.intake.acknowledgement import acknowledgement_loop, count_awaiting_claim
-from services.intake.confirmation import normalise_confirmation_number
+from services.intake.confirmation import normalise_confirmation_number, why_not_a_confirmation_number
 from services.intake.handlers import subscriptions
 from services.intake.models import InjuryReport, ReportHistory
 from services.intake.pii_rotation import rotate_pii
@@ -305,12 +305,17 @@ def _known_report_id(report_id: str) -> str:
     return report_id
 
 
+def _visible_to(client: ApiClient, report: InjuryReport) -> bool:
+    """A client sees the reports it submitted (an IVR, a carrier); `admin` sees all of them."""
+    return client.has("admin") or report.submitted_by == client.client
+
+
 @router.get("/{report_id}")
 async def get_report(report_id: str, request: Request, client: Reader) -> dict[str, Any]:
     runtime = _runtime(request)
     async with runtime.sessions() as session:
         report = await session.get(InjuryReport, _known_report_id(report_id))
-    if report is None:
+    if report is None or not _visible_to(client, report):
         raise HTTPException(404, f"no injury report {report_id}")
     return report_out(report, _sealer(runtime), show_pii=client.has("pii:read"))
 
@@ -325,11 +330,13 @@ async def find_reports(
     """Reports by confirmation number (read back on the phone: case, dashes and O/0 forgiven)."""
     runtime = _runtime(request)
     query = select(InjuryReport)
+    if not client.has("admin"):
+        query = query.where(InjuryReport.submitted_by == client.client)  # type: ignore[arg-type]
     if confirmation_number is not None:
         normalised = normalise_confirmation_number(confirmation_number)
         if normalised is None:
             raise _unprocessable(["query", "confirmation_number"],
-                                 "not a valid confirmation number (CL-XXXX-XXXX)", "value_error")
+                                 why_not_a_confirmation_number(confirmation_number), "value_error")
         query = query.where(InjuryReport.confirmation_number == normalised)  # type: ignore[arg-type]
     if status is not None:
         query = query.where(InjuryReport.status == status)  # type: ignore[arg-type]
@@ -346,10 +353,11 @@ async def find_reports(
 
 
 @router.get("/{report_id}/history")
-async def report_history(report_id: str, request: Request, _client: Reader) -> dict[str, Any]:
+async def report_history(report_id: str, request: Request, client: Reader) -> dict[str, Any]:
     """Who (API client, or the event that did it) received or changed the report, and when."""
     async with _runtime(request).sessions() as session:
-        if await session.get(InjuryReport, _known_report_id(report_id)) is None:
+        report = await session.get(InjuryReport, _known_report_id(report_id))
+        if report is None or not _visible_to(client, report):
             raise HTTPException(404, f"no injury report {report_id}")
         rows = (await session.execute(
             select(ReportHistory).where(ReportHistory.report_id == report_id)  # type: ignore[arg-type]

@@ -57,12 +57,8 @@ def new_confirmation_number() -> str:
     return _formatted(body + check_character(body))
 
 
-def normalise_confirmation_number(text: object) -> str | None:
-    """The canonical `CL-XXXX-XXXX` for what a caller typed or said, or None if it is not one.
-
-    Accepts lower case, spaces, dots or missing dashes, the 8 characters without `CL`, and the
-    look-alikes O -> 0, I -> 1, L -> 1; then the check character must hold.
-    """
+def _characters(text: object) -> str | None:
+    """The 8 characters of a well-formed number (check not yet verified), or None."""
     if not isinstance(text, str):
         return None
     compact = text.upper().translate(_SEPARATORS)
@@ -73,6 +69,24 @@ def normalise_confirmation_number(text: object) -> str | None:
     characters = compact.translate(_READ_AS)
     if any(character not in _VALUE for character in characters):
         return None
-    if check_character(characters[:-1]) != characters[-1]:
+    return characters
+
+
+def normalise_confirmation_number(text: object) -> str | None:
+    """The canonical `CL-XXXX-XXXX` for what a caller typed or said, or None if it is not one.
+
+    Accepts lower case, spaces, dots or missing dashes, the 8 characters without `CL`, and the
+    look-alikes O -> 0, I -> 1, L -> 1; then the check character must hold.
+    """
+    characters = _characters(text)
+    if characters is None or check_character(characters[:-1]) != characters[-1]:
         return None
     return _formatted(characters)
+
+
+def why_not_a_confirmation_number(text: object) -> str:
+    """What to tell a caller whose number did not normalise: misheard, or not a number at all."""
+    if _characters(text) is not None:
+        return ("the number's check character does not match: a character was misheard or "
+                "mistyped; read the number again")
+    return "not a confirmation number: expected CL- and 8 characters, e.g. CL-7K3F-92Q5"

@@ -127,7 +127,10 @@ class ReportWriter:
                 future.set_result(prepared.answer())
             return
         if not future.done():
-            log.error("report %s not stored: %s", prepared.report_id, type(error).__name__)
+            if isinstance(error, KeyRace):  # a concurrent retry with the same key was stored first
+                log.info("report %s not stored: its Idempotency-Key was taken", prepared.report_id)
+            else:
+                log.error("report %s not stored: %s", prepared.report_id, type(error).__name__)
             future.set_exception(error if isinstance(error, KeyRace) else StoreUnavailable())
 
     async def _key_taken(self, prepared: PreparedReport) -> bool:

@@ -229,22 +229,59 @@ async def test_history_names_the_client_that_submitted_and_the_event_that_change
 
 async def test_ssn_and_birth_date_are_masked_without_pii_read(intake: Intake) -> None:
     fein = fresh_fein()
-    taken = (await intake.http.post("/v1/injury-reports", json=body(1, fein=fein))).json()
-    path = f"/v1/injury-reports/{taken['report_id']}"
-    listing = {"employer_fein": fein}
-    for key in (intake.keys.ivr,):
-        one = (await intake.http.get(path, headers=intake.as_(key))).json()
-        listed = (await intake.http.get("/v1/injury-reports", params=listing,
-                                        headers=intake.as_(key))).json()["items"][0]
-        for shown in (one, listed):
-            assert shown["employee"]["ssn"] == "***-**-6789"
-            assert shown["employee"]["date_of_birth"] == "****-**-**"
-            assert shown["employee"]["first_name"] == "Ana"
-    for key in (intake.keys.carrier, intake.keys.admin):
-        one = (await intake.http.get(path, headers=intake.as_(key))).json()
-        assert one["employee"]["ssn"] == "123-45-6789"
-        assert one["employee"]["date_of_birth"] == "1980-04-02"
+    by_ivr = (await intake.http.post("/v1/injury-reports", json=body(1, fein=fein),
+                                     headers=intake.as_(intake.keys.ivr))).json()
+    path = f"/v1/injury-reports/{by_ivr['report_id']}"
+    one = (await intake.http.get(path, headers=intake.as_(intake.keys.ivr))).json()
+    listed = (await intake.http.get("/v1/injury-reports", params={"employer_fein": fein},
+                                    headers=intake.as_(intake.keys.ivr))).json()["items"][0]
+    for shown in (one, listed):
+        assert shown["employee"]["ssn"] == "***-**-6789"
+        assert shown["employee"]["date_of_birth"] == "****-**-**"
+        assert shown["employee"]["first_name"] == "Ana"
+    admin_view = (await intake.http.get(path, headers=intake.as_(intake.keys.admin))).json()
+    assert admin_view["employee"]["ssn"] == "123-45-6789"
+    by_carrier = (await intake.http.post("/v1/injury-reports", json=body(2, fein=fein),
+                                         headers=intake.as_(intake.keys.carrier))).json()
+    carrier_view = (await intake.http.get(f"/v1/injury-reports/{by_carrier['report_id']}",
+                                          headers=intake.as_(intake.keys.carrier))).json()
+    assert carrier_view["employee"]["ssn"] == "123-45-6789"  # the carrier's key has pii:read
+    assert carrier_view["employee"]["date_of_birth"] == "1980-04-02"
     assert (await intake.http.get(path, headers=intake.as_(intake.keys.reader))).status_code == 403
+
+
+async def test_a_client_sees_only_the_reports_it_submitted(intake: Intake) -> None:
+    fein = fresh_fein()
+    mine = (await intake.http.post("/v1/injury-reports", json=body(1, fein=fein),
+                                   headers=intake.as_(intake.keys.ivr))).json()
+    theirs = (await intake.http.post("/v1/injury-reports", json=body(2, fein=fein),
+                                     headers=intake.as_(intake.keys.carrier))).json()
+    ivr = intake.as_(intake.keys.ivr)
+    listed = (await intake.http.get("/v1/injury-reports", params={"employer_fein": fein},
+                                    headers=ivr)).json()
+    assert [r["report_id"] for r in listed["items"]] == [mine["report_id"]]
+    assert listed["total"] == 1
+    for path in (f"/v1/injury-reports/{theirs['report_id']}",
+                 f"/v1/injury-reports/{theirs['report_id']}/history"):
+        assert (await intake.http.get(path, headers=ivr)).status_code == 404
+    by_number = (await intake.http.get("/v1/injury-reports", headers=ivr, params={
+        "confirmation_number": theirs["confirmation_number"]})).json()
+    assert by_number["total"] == 0
+    everything = (await intake.http.get("/v1/injury-reports", params={"employer_fein": fein},
+                                        headers=intake.as_(intake.keys.admin))).json()
+    assert everything["total"] == 2
+
+
+async def test_a_misheard_number_is_told_apart_from_a_malformed_one(intake: Intake) -> None:
+    taken = (await intake.http.post("/v1/injury-reports", json=body(1, fein=fresh_fein()))).json()
+    number = taken["confirmation_number"]
+    wrong_last = number[:-1] + ("2" if number[-1] != "2" else "3")
+    misheard = await intake.http.get("/v1/injury-reports", params={"confirmation_number": wrong_last})
+    assert misheard.status_code == 422
+    assert "misheard" in misheard.json()["detail"][0]["msg"]
+    garbled = await intake.http.get("/v1/injury-reports", params={"confirmation_number": "CL-12"})
+    assert garbled.status_code == 422
+    assert "expected CL- and 8 characters" in garbled.json()["detail"][0]["msg"]
 
 
 async def test_the_embedded_default_sqlite_store_takes_reports_too(
