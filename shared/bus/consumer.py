@@ -207,8 +207,8 @@ class ConsumerLoop:
         )
         consumer.subscribe(self.subscription.topics, listener=_CommitOnRevoke(self))
         self.consumer = consumer
-        await consumer.start()
         try:
+            await consumer.start()
             while True:
                 batch = await consumer.getmany(timeout_ms=1000, max_records=500)
                 for tp, records in batch.items():

@@ -24,8 +24,8 @@ async def read_epoch(settings: ServiceSettings, timeout_ms: int = 2000) -> str |
         fetch_max_wait_ms=settings.kafka_fetch_max_wait_ms,
         request_timeout_ms=max(settings.kafka_request_timeout_ms, 5000),
     )
-    await consumer.start()
     try:
+        await consumer.start()
         partitions = consumer.partitions_for_topic(EPOCH_TOPIC)
         if not partitions:
             await consumer._client.force_metadata_update()  # noqa: SLF001
