@@ -38,3 +38,6 @@ REPORTS_AWAITING_CLAIM = Gauge("claimline_reports_awaiting_claim", "Reports with
 REPORTS_REPUBLISHED = Counter(
     "claimline_reports_republished_total", "Reports re-published for want of a claim"
 )
+OUTBOX_UNREADABLE = Counter(
+    "claimline_outbox_unreadable_total", "Outbox rows sealed under a key no longer configured", ["service"]
+)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import delete, func, select, update
@@ -14,11 +14,13 @@ from sqlmodel import col
 from shared.bus.outbox import unseal_payload
 from shared.bus.tables import OutboxRecord
 from shared.db import utcnow
-from shared.metrics import EVENTS_PUBLISHED, OUTBOX_PENDING
-from shared.pii import PiiCipher
+from shared.metrics import EVENTS_PUBLISHED, OUTBOX_PENDING, OUTBOX_UNREADABLE
+from shared.pii import PiiCipher, PiiKeyMissing
 from shared.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
+
+UNPUBLISHABLE = datetime(1970, 1, 1, tzinfo=UTC)  # marks rows set aside: outside any replay window
 
 
 class OutboxRelay:
@@ -65,17 +67,31 @@ class OutboxRelay:
             )).all()
         if not rows:
             return 0
-        deliveries = [
-            await producer.send(topic, unseal_payload(self.cipher, payload), key=key.encode())
-            for _, topic, key, payload in rows
-        ]
+        deliveries, unreadable = [], []
+        for seq, topic, key, payload in rows:
+            try:
+                plain = unseal_payload(self.cipher, payload)
+            except PiiKeyMissing:
+                unreadable.append(seq)
+                continue
+            deliveries.append(await producer.send(topic, plain, key=key.encode()))
         await asyncio.gather(*deliveries)
         async with self.sessions() as session, session.begin():
             await session.execute(
                 update(OutboxRecord)
-                .where(col(OutboxRecord.seq).in_([r[0] for r in rows]))
+                .where(col(OutboxRecord.seq).in_([r[0] for r in rows if r[0] not in unreadable]))
                 .values(sent_at=utcnow())
             )
+            if unreadable:  # sealed under a key no longer configured: never publishable
+                await session.execute(
+                    update(OutboxRecord).where(col(OutboxRecord.seq).in_(unreadable))
+                    .values(sent_at=UNPUBLISHABLE)
+                )
+        if unreadable:
+            OUTBOX_UNREADABLE.labels(self.settings.service).inc(len(unreadable))
+            log.error("%s: %d outbox rows sealed under a key no longer in CLAIMLINE_PII_KEYS "
+                      "were set aside (outbox seq %s)", self.settings.service, len(unreadable),
+                      unreadable[:10])
         for _, topic, _, _ in rows:
             EVENTS_PUBLISHED.labels(self.settings.service, topic).inc()
         return len(rows)
@@ -100,6 +116,7 @@ class OutboxRelay:
         async with self.sessions() as session, session.begin():
             await session.execute(
                 delete(OutboxRecord).where(col(OutboxRecord.sent_at) < cutoff)
+                .where(col(OutboxRecord.sent_at) > UNPUBLISHABLE)  # set-aside rows stay for forensics
             )
 
     async def refresh_pending_gauge(self) -> int:
