@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
+from pydantic_core import PydanticCustomError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,7 +22,29 @@ from shared.settings import ServiceSettings
 
 Reader = Annotated[ApiClient, Depends(requires("claims:read"))]
 Writer = Annotated[ApiClient, Depends(requires("claims:write"))]
-FEIN = r"^\d{2}-\d{7}$"
+_FEIN = re.compile(r"([0-9]{2})-?([0-9]{7})")
+
+
+def normalise_fein(value: object) -> object:
+    """`NN-NNNNNNN`, also from `NNNNNNNNN` (as intake accepts it); blank means not given."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    match = _FEIN.fullmatch(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise PydanticCustomError("fein_format", "FEIN must be 9 digits written NN-NNNNNNN")
+    return f"{match[1]}-{match[2]}"
+
+
+def _required_fein(value: object) -> object:
+    fein = normalise_fein(value)
+    if fein is None:
+        raise PydanticCustomError("missing", "FEIN is required: 9 digits written NN-NNNNNNN")
+    return fein
+
+
+# An employer FEIN in a query: `06-1234567` or `061234567`; a bad one is a 422 that says so.
+Fein = Annotated[str, BeforeValidator(normalise_fein)]
+RequiredFein = Annotated[str, BeforeValidator(_required_fein)]
 
 
 class ClaimsSettings(ServiceSettings):

@@ -9,7 +9,12 @@ Plain functions over plain data (no I/O). Sources:
   gets no new claims.
 - Claimline caseload policy: at most 100 open lost-time and 225 open medical-only claims an
   adjuster unless the roster says otherwise; a nurse case manager on every lost-time and
-  catastrophic claim (seed 000: nurses assess catastrophic injuries).
+  catastrophic claim (seed 000: nurses assess catastrophic injuries). A nurse case
+  manager's cap is their `lost_time_cap`, over all their open claims.
+- Claimline duplicate policy: a probable duplicate (intake linked the report to an earlier
+  one) goes to the adjuster and nurse of the first report's claim, never to someone else,
+  and does not count against their caps until the adjuster rules it not a duplicate: it
+  is the same injury, most often closed as a duplicate within days.
 """
 
 from __future__ import annotations
@@ -120,11 +125,39 @@ def choose_nurse(roster: Iterable[Handler]) -> Handler | None:
     on the roster), or None (Claimline policy)."""
     nurses = [
         h for h in roster
-        if h.active and h.role == Role.NURSE_CASE_MANAGER and h.open_claims < h.lost_time_cap
+        if h.active and h.role == Role.NURSE_CASE_MANAGER and nurse_over_cap(h) is None
     ]
     if not nurses:
         return None
     return min(nurses, key=lambda h: (h.open_claims / h.lost_time_cap, h.username))
+
+
+def nurse_over_cap(handler: Handler) -> str | None:
+    """Why a nurse case manager is full, or None when they have room (Claimline policy: a
+    nurse's cap is their `lost_time_cap`, over all their open claims)."""
+    if handler.open_claims < handler.lost_time_cap:
+        return None
+    return (f"{handler.username} carries {handler.open_claims} open claims, at the nurse case "
+            f"manager cap of {handler.lost_time_cap}")
+
+
+def handler_for_probable_duplicate(
+    original_handler: Handler | None, original_claim: str | None, needs: ClaimNeeds, today: date
+) -> tuple[Handler | None, str]:
+    """The adjuster of a probable duplicate: the one on the first report's claim, or nobody
+    yet (with the reason it waits). Caps are not checked (the duplicate does not count
+    against them, Claimline duplicate policy); licence, activity and specialty are, as for
+    any claim handed over (`may_take`)."""
+    if original_claim is None:
+        return None, "probable duplicate: waits for the first report's claim to open"
+    if original_handler is None:
+        return None, f"probable duplicate of {original_claim}: waits for that claim's adjuster"
+    why_not = may_take(original_handler, needs, today)
+    if why_not:
+        return None, (f"probable duplicate of {original_claim}: its adjuster cannot take it "
+                      f"({why_not}); reassign {original_claim} or rule this claim not a duplicate")
+    return original_handler, (f"automatic: probable duplicate of {original_claim}, same adjuster "
+                              "(not counted against the caps)")
 
 
 def may_take(handler: Handler, needs: ClaimNeeds, today: date) -> str | None:

@@ -9,14 +9,15 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, HTTPException, Query, Request
 from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
-from services.claims.api import FEIN, Reader, Writer, create_once, runtime_of
+from services.claims.api import Fein, Reader, Writer, create_once, runtime_of
 from services.claims.casework import (
     assignment,
     benefits,
@@ -31,6 +32,7 @@ from services.claims.casework.claim_file import facts_of, load_claim
 from services.claims.casework.connecticut_time import ct_today
 from services.claims.casework.payments import payment_out
 from services.claims.clocks import clocks
+from services.claims.lifecycle import ClaimStatus as LifecycleStatus
 from services.claims.lifecycle import form36_outcome
 from services.claims.models import (
     Claim,
@@ -42,10 +44,12 @@ from services.claims.models import (
     Payment,
     ReserveChange,
 )
+from services.claims.report_flags import KNOWN_FLAGS
 from services.claims.schemas import (
     AssignIn,
     AwardIn,
     ClassificationIn,
+    ClassificationName,
     CloseIn,
     ContactIn,
     DecisionIn,
@@ -55,11 +59,13 @@ from services.claims.schemas import (
     Form36ObjectionIn,
     IncapacityIn,
     MmiIn,
+    NotDuplicateIn,
     NurseIn,
     PaymentIn,
     ReopenIn,
     ReservesIn,
     ReversalIn,
+    Username,
     WageIn,
 )
 from services.claims.views import ClaimOut, DeadlineOut, claim_out, deadline_out
@@ -115,27 +121,47 @@ async def get_claim(claim_number: str, request: Request, _client: Reader) -> Cla
     return claim_out(claim, ct_today())
 
 
+ClaimStatus = Literal["open", "accepted", "accepted_without_prejudice", "contested", "closed",
+                      "reopened"]
+assert set(ClaimStatus.__args__) == {s.value for s in LifecycleStatus}  # type: ignore[attr-defined]
+FlagCode = Literal[KNOWN_FLAGS]  # type: ignore[valid-type]
+DuplicateReview = Literal["pending", "duplicate", "not_duplicate"]
+
+
 @router.get("/claims", response_model=Page[ClaimOut])
 async def list_claims(
     request: Request, _client: Reader, page: PageDep,
-    employer_fein: Annotated[str | None, Query(pattern=FEIN)] = None,
-    status: str | None = None,
+    employer_fein: Fein | None = None,
+    status: ClaimStatus | None = None,
     report_id: str | None = None,
-    classification: str | None = None,
-    adjuster: str | None = None,
-    nurse: str | None = None,
+    classification: ClassificationName | None = None,
+    adjuster: Username | None = None,
+    nurse: Username | None = None,
     unassigned: bool | None = None,
+    flag: FlagCode | None = None,  # type: ignore[valid-type]
+    probable_duplicate: bool | None = None,
+    duplicate_review: DuplicateReview | None = None,
 ) -> Page[ClaimOut]:
-    """Claims, oldest number first; `unassigned=true`: claims waiting for an adjuster."""
+    """Claims, oldest number first. `unassigned=true`: claims waiting for an adjuster;
+    `flag`: claims carrying one of intake's flags; `probable_duplicate=true`: claims whose
+    report intake linked to an earlier one; `duplicate_review=pending`: those still waiting
+    for the adjuster's call (`duplicate`: closed as duplicates). Enumerated filters refuse
+    unknown values (422 naming the parameter)."""
     query = select(Claim)
     for column, value in ((Claim.employer_fein, employer_fein), (Claim.status, status),
                           (Claim.report_id, report_id), (Claim.classification, classification),
-                          (Claim.adjuster, adjuster), (Claim.nurse, nurse)):
+                          (Claim.adjuster, adjuster), (Claim.nurse, nurse),
+                          (Claim.duplicate_review, duplicate_review)):
         if value:
             query = query.where(column == value)  # type: ignore[arg-type]
     if unassigned is not None:
         query = query.where(Claim.adjuster.is_(None) if unassigned  # type: ignore[union-attr]
                             else Claim.adjuster.is_not(None))  # type: ignore[union-attr]
+    if flag:
+        query = query.where(col(Claim.flags).contains(f'"{flag}"'))
+    if probable_duplicate is not None:
+        linked = col(Claim.probable_duplicate_of_report_id)
+        query = query.where(linked.is_not(None) if probable_duplicate else linked.is_(None))
     async with runtime_of(request).sessions() as session:
         total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
         claims = (await session.execute(
@@ -176,9 +202,9 @@ class DueItem(DeadlineOut):
 async def due_deadlines(
     request: Request, _client: Reader, page: PageDep,
     within_days: Annotated[int, Query(ge=0, le=365)] = 7,
-    adjuster: str | None = None,
-    employer_fein: Annotated[str | None, Query(pattern=FEIN)] = None,
-    state: Annotated[str | None, Query(pattern="^(pending|missed)$")] = None,
+    adjuster: Username | None = None,
+    employer_fein: Fein | None = None,
+    state: Literal["pending", "missed"] | None = None,
 ) -> Page[DueItem]:
     """An adjuster's day: clocks missed, and clocks due within `within_days`, on claims not
     closed, most urgent first."""
@@ -216,11 +242,13 @@ def _totals(claim: Claim) -> dict[str, Any]:
 async def issue_payment(claim_number: str, body: PaymentIn, request: Request, client: Writer,
                         idempotency_key: IdempotencyKey = None) -> Any:
     """Record a medical, indemnity or expense payment; it is announced as
-    `claims.payment-issued` and uses up the reserve of its kind."""
+    `claims.payment-issued` and uses up the reserve of its kind. `warnings` says what in
+    the claim's benefit state the payment does not fit (`payment_checks`): indemnity on a
+    contested claim, with no compensation rate, or more than the rate for its period."""
     async def work(session: AsyncSession) -> dict[str, Any]:
         claim = await load_claim(session, claim_number)
-        payment = await payments.issue_payment(session, claim, body, client.client)
-        return {**payment_out(payment), "claim": _totals(claim)}
+        payment, warnings = await payments.issue_payment(session, claim, body, client.client)
+        return {**payment_out(payment), "warnings": warnings, "claim": _totals(claim)}
 
     return await create_once(request, client, idempotency_key, body, work)
 
@@ -288,8 +316,19 @@ async def classification_history(claim_number: str, request: Request, _client: R
 @router.post("/claims/{claim_number}/close", response_model=ClaimOut)
 async def close(claim_number: str, request: Request, client: Writer,
                 body: CloseIn | None = None) -> ClaimOut:
+    """Close the claim (its outstanding reserves are released). `{"duplicate_of": "WC-..."}`
+    (or `{"reason": "duplicate"}` on a probable duplicate) closes it as a duplicate: it
+    then leaves KPI denominators and loss-run claim counts."""
     return await _change(request, claim_number,
                          lambda s, c: lifecycle.close(s, c, body or CloseIn(), client.client))
+
+
+@router.post("/claims/{claim_number}/not-duplicate", response_model=ClaimOut)
+async def rule_out_duplicate(claim_number: str, request: Request, client: Writer,
+                             body: NotDuplicateIn | None = None) -> ClaimOut:
+    """Rule a probable duplicate a separate injury: it counts like any claim from now on."""
+    return await _change(request, claim_number, lambda s, c: lifecycle.rule_out_duplicate(
+        s, c, body or NotDuplicateIn(), client.client))
 
 
 @router.post("/claims/{claim_number}/reopen", response_model=ClaimOut)
@@ -352,12 +391,25 @@ async def set_wage(claim_number: str, body: WageIn, request: Request, client: Wr
 @router.post("/claims/{claim_number}/incapacity")
 async def record_incapacity(claim_number: str, body: IncapacityIn, request: Request, client: Writer,
                             idempotency_key: IdempotencyKey = None) -> Any:
-    """A period of incapacity; answers the waiting period (CGS 31-295)."""
+    """A period of incapacity; answers the waiting period (CGS 31-295) of the spell it
+    belongs to: overlapping periods, and periods fewer than 7 days apart, are one spell."""
     async def work(session: AsyncSession) -> dict[str, Any]:
         claim = await load_claim(session, claim_number)
         return await benefits.record_incapacity(session, claim, body, client.client)
 
     return await create_once(request, client, idempotency_key, body, work, status_code=200)
+
+
+@router.get("/claims/{claim_number}/incapacity")
+async def list_incapacity(claim_number: str, request: Request, _client: Reader) -> dict[str, Any]:
+    """The periods of incapacity as recorded, and the spells they make with each spell's
+    waiting-period answer (CGS 31-295)."""
+    async with runtime_of(request).sessions() as session:
+        claim = await session.get(Claim, claim_number)
+        if claim is None:
+            raise HTTPException(404, f"no claim {claim_number}")
+        periods = await benefits.incapacity_periods(session, claim_number)
+    return benefits.incapacity_out(claim, periods)
 
 
 @router.post("/claims/{claim_number}/mmi")
@@ -426,8 +478,10 @@ async def reassign(claim_number: str, body: AssignIn, request: Request, client: 
 
 @router.put("/claims/{claim_number}/nurse", response_model=ClaimOut)
 async def assign_nurse(claim_number: str, body: NurseIn, request: Request, client: Writer) -> ClaimOut:
+    """Hand the claim to a nurse case manager (`nurse: null`: the one with most room); a
+    nurse at their cap only with `override_cap: true` (409 otherwise), as for adjusters."""
     return await _change(request, claim_number, lambda s, c: assignment.assign_nurse(
-        s, c, body.nurse, body.reason, client.client))
+        s, c, body.nurse, body.reason, body.override_cap, client.client))
 
 
 @router.get("/claims/{claim_number}/assignments")

@@ -51,6 +51,15 @@ class Claim(ClaimsTable, table=True):
     nurse: str | None = Field(default=None, max_length=100, index=True)
     heart_hypertension: bool = False
     coverage: str = Field(max_length=20)
+    # intake's triage: flag codes as a JSON list (`report_flags` renders rule and message)
+    flags: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+    # probable duplicates: intake's link to the first report, the claim that report opened
+    # (once known), the adjuster's review (pending | duplicate | not_duplicate) and, for a
+    # claim closed as a duplicate, the claim it duplicates
+    probable_duplicate_of_report_id: str | None = Field(default=None, max_length=64, index=True)
+    probable_duplicate_of: str | None = Field(default=None, max_length=20, index=True)
+    duplicate_review: str | None = Field(default=None, max_length=20, index=True)
+    duplicate_of: str | None = Field(default=None, max_length=20)
     first_indemnity_paid_on: date | None = None
     # money
     reserve_medical: Decimal = _money()
@@ -269,7 +278,9 @@ class WageRecord(ClaimsTable, table=True):
 
 
 class IncapacityPeriod(ClaimsTable, table=True):
-    """A period of incapacity and its waiting-period answer (CGS 31-295)."""
+    """A period of incapacity as recorded (one doctor's note): `days` are its own days of
+    incapacity, `compensable_from` the answer of the spell it joined when it was recorded
+    (CGS 31-295). Spells are recomputed from all periods (`waiting_period.incapacity_spells`)."""
 
     __tablename__ = "incapacity_periods"
 

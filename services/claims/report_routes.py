@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from services.claims.api import FEIN, Reader, runtime_of
+from services.claims.api import Fein, Reader, RequiredFein, runtime_of
 from services.claims.casework.connecticut_time import ct_today
 from services.claims.reporting import employer_loss_run, kpis, loss_run_csv, loss_run_document
 from services.claims.schemas import Day
@@ -25,13 +25,15 @@ async def get_kpis(
     request: Request, _client: Reader,
     injured_from: Annotated[Day | None, Query(alias="from")] = None,
     injured_to: Annotated[Day | None, Query(alias="to")] = None,
-    employer_fein: Annotated[str | None, Query(pattern=FEIN)] = None,
+    employer_fein: Fein | None = None,
     as_of: Day | None = None,
 ) -> dict[str, Any]:
     """The four timeliness benchmarks of seed 003 (B.1-B.4) as fractions with their counts,
     the contested share and days to resolve a contest, and counts by status and
     classification as they stood on `as_of` (default today), for claims injured from `from`
-    to `to`."""
+    to `to`. Claims closed as duplicates are left out of all of it (`duplicates_excluded`
+    says how many); probable duplicates still under review are in, and counted in
+    `probable_duplicates_pending`."""
     today = ct_today()
     as_of = as_of or today
     if injured_from and injured_to and injured_to < injured_from:
@@ -44,16 +46,19 @@ async def get_kpis(
 @router.get("/loss-runs")
 async def get_loss_run(
     request: Request, _client: Reader,
-    employer_fein: Annotated[str, Query(pattern=FEIN)],
+    employer_fein: RequiredFein,
     years: Annotated[int, Query(ge=1, le=20)] = 3,
     as_of: Day | None = None,
     full_years: bool = False,
-    format: Annotated[str | None, Query(pattern="^(json|csv)$")] = None,
+    format: Literal["json", "csv"] | None = None,
 ) -> Any:
     """Loss history per accident year (self-insurance application item 12): claims, and
-    paid, open (reserve) and incurred, each for medical, indemnity and total, valued as of
-    `as_of` (default today; `full_years=true`: the last `years` complete calendar years).
-    CSV with `format=csv` or `Accept: text/csv`."""
+    paid, open (reserve) and incurred, each for medical, indemnity and total (the losses),
+    valued as of `as_of` (default today; `full_years=true`: the last `years` complete
+    calendar years). Expense is shown apart (`expense`) and with the losses
+    (`with_expense`, which reconciles with the claims' totals); claims closed as duplicates
+    are not counted (`duplicates_excluded`). `total` is the number of rows (the list shape
+    of every answer); `all_years` sums the rows. CSV with `format=csv` or `Accept: text/csv`."""
     valued = as_of or ct_today()
     if full_years:
         valued = date(valued.year - 1, 12, 31)

@@ -4,6 +4,12 @@ The figures come from the ledgers, not from the claim rows' running totals: a KP
 loss run valued as of a date sees only what was true on that date — statuses and
 classifications in force (their dated changes), payments made and not yet reversed, and
 the reserves standing (the reserve change log).
+
+Claims closed as duplicates of another claim are the same injury counted twice: they are
+left out of every KPI (numerators, denominators and counts) and out of loss-run claim
+counts, whenever they were closed (a duplicate was never a separate claim), and each answer
+says how many were left out (`duplicates_excluded`). Probable duplicates still under review
+are counted, and the KPI answer says how many there are (`probable_duplicates_pending`).
 """
 
 from __future__ import annotations
@@ -20,11 +26,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.claims.benchmarks import ClaimRecord, Fraction, benchmark_report, unpaid_indemnity_claims
+from services.claims.casework.claim_file import DUPLICATE, PENDING
 from services.claims.casework.connecticut_time import ct_date
 from services.claims.ledger import Entry, standing
 from services.claims.lifecycle import ClassificationChange as ClassChange
 from services.claims.lifecycle import classification_as_of
 from services.claims.loss_runs import (
+    LossAmounts,
     LossPayment,
     LossRunClaim,
     LossRunRow,
@@ -73,8 +81,9 @@ async def kpis(session: AsyncSession, *, as_of: date, injured_from: date | None,
         query = query.where(Claim.date_of_injury >= injured_from)  # type: ignore[arg-type]
     if injured_to:
         query = query.where(Claim.date_of_injury <= injured_to)  # type: ignore[arg-type]
-    claims = [c for c in (await session.execute(query)).scalars().all()
-              if ct_date(c.payor_notified_at) <= as_of]
+    known = [c for c in (await session.execute(query)).scalars().all()
+             if ct_date(c.payor_notified_at) <= as_of]
+    claims = [c for c in known if c.duplicate_review != DUPLICATE]
     statuses: dict[str, list[ClaimStatusChange]] = defaultdict(list)
     for row in await _rows_for(session, ClaimStatusChange, query):
         statuses[row.claim_number].append(row)
@@ -111,6 +120,8 @@ async def kpis(session: AsyncSession, *, as_of: date, injured_from: date | None,
         "to": injured_to.isoformat() if injured_to else None,
         "employer_fein": employer_fein,
         "claims": len(records),
+        "duplicates_excluded": len(known) - len(claims),
+        "probable_duplicates_pending": sum(1 for c in claims if c.duplicate_review == PENDING),
         "benchmarks": {name: _fraction(getattr(report, name), name) for name in names},
         "unpaid_indemnity_claims_over_21_days": unpaid_indemnity_claims(records, as_of),
         "contested": _fraction(report.contested, "contested"),
@@ -140,9 +151,10 @@ async def employer_loss_run(session: AsyncSession, *, employer_fein: str, as_of:
     for change in await _rows_for(session, ReserveChange, query):
         if change.claim_number in known and change.effective_on <= as_of:
             latest[change.claim_number] = change  # ordered by id: the last one stands
-    reserves = [OutstandingReserve(n, r.medical, r.indemnity) for n, r in latest.items()]
+    reserves = [OutstandingReserve(n, r.medical, r.indemnity, r.expense) for n, r in latest.items()]
     return loss_run(
-        [LossRunClaim(c.claim_number, c.employer_fein, c.date_of_injury, c.classification)
+        [LossRunClaim(c.claim_number, c.employer_fein, c.date_of_injury, c.classification,
+                      duplicate=c.duplicate_review == DUPLICATE)
          for c in claims],
         payments, reserves, as_of=as_of, years=years, employer_fein=employer_fein,
     )
@@ -155,31 +167,67 @@ async def _rows_for_payments(session: AsyncSession, claims: Select[Any]) -> list
     )).scalars().all())
 
 
-def _by_column(row: LossRunRow) -> dict[str, Any]:
+COLUMNS = ("paid", "open", "incurred")
+LOSS_BLOCKS = ("medical", "indemnity", "total")
+
+
+def _money(amount: Decimal) -> str:
+    return f"{amount:.2f}"
+
+
+def _row_blocks(medical: LossAmounts, indemnity: LossAmounts, total: LossAmounts,
+                expense: LossAmounts, with_expense: LossAmounts) -> dict[str, Any]:
+    """Item 12's blocks (paid, open, incurred; each medical, indemnity and total = losses),
+    then expense and losses with expense (paid, open, incurred)."""
+    losses = {"medical": medical, "indemnity": indemnity, "total": total}
     return {
-        column: {kind: f"{getattr(getattr(row, kind), column):.2f}"
-                 for kind in ("medical", "indemnity", "total")}
-        for column in ("paid", "open", "incurred")
+        **{column: {kind: _money(getattr(losses[kind], column)) for kind in LOSS_BLOCKS}
+           for column in COLUMNS},
+        "expense": {column: _money(getattr(expense, column)) for column in COLUMNS},
+        "with_expense": {column: _money(getattr(with_expense, column)) for column in COLUMNS},
     }
+
+
+def _blocks_of(row: LossRunRow) -> dict[str, Any]:
+    return _row_blocks(row.medical, row.indemnity, row.total, row.expense, row.with_expense)
+
+
+def _summed(rows: tuple[LossRunRow, ...], kind: str) -> LossAmounts:
+    zero = Decimal("0.00")
+    return LossAmounts(*(sum((getattr(getattr(r, kind), c) for r in rows), zero) for c in COLUMNS))
+
+
+LOSS_RUN_LAYOUT = (
+    "paid, open and incurred each hold medical, indemnity and total: the losses of item 12, "
+    "total = medical + indemnity. expense (loss-adjustment expense) is not a loss and is "
+    "shown apart; with_expense = total + expense, which reconciles with the claims' own "
+    "totals (a claim's incurred includes expense). claims leaves out claims closed as "
+    "duplicates (duplicates_excluded); their payments stay in the money. total (top level) "
+    "is the number of rows, as every list answers; all_years sums the rows."
+)
 
 
 def loss_run_document(rows: tuple[LossRunRow, ...], *, employer_fein: str, as_of: date) -> dict[str, Any]:
     """The JSON loss run: one row a year, laid out like item 12 (paid, open, incurred, each
-    medical, indemnity and total), oldest year first, with the totals of all years."""
+    medical, indemnity and total), then expense apart and losses with expense; oldest year
+    first; `all_years` sums the rows; `total` is the row count (the contract's list shape)."""
     items = [{"year": r.accident_year, "claims": r.claims,
-              "medical_only_claims": r.medical_only_claims, **_by_column(r)} for r in rows]
-    zero = Decimal("0.00")
-    totals = {
-        column: {kind: f"{sum((getattr(getattr(r, kind), column) for r in rows), zero):.2f}"
-                 for kind in ("medical", "indemnity", "total")}
-        for column in ("paid", "open", "incurred")
-    }
+              "medical_only_claims": r.medical_only_claims,
+              "duplicates_excluded": r.duplicates_excluded, **_blocks_of(r)} for r in rows]
+    summed = {kind: _summed(rows, kind) for kind in ("medical", "indemnity", "total", "expense")}
+    with_expense = LossAmounts(*(getattr(summed["total"], c) + getattr(summed["expense"], c)
+                                 for c in COLUMNS))
     return {
         "employer_fein": employer_fein, "valued_as_of": as_of.isoformat(), "years": len(rows),
         "basis": "Self-insurance application item 12 (loss history for the last full years); "
                  "Regs. 31-284-12, 31-284-13",
+        "layout": LOSS_RUN_LAYOUT,
         "items": items, "total": len(items),
-        "totals": {"claims": sum(r.claims for r in rows), **totals},
+        "all_years": {"claims": sum(r.claims for r in rows),
+                      "medical_only_claims": sum(r.medical_only_claims for r in rows),
+                      "duplicates_excluded": sum(r.duplicates_excluded for r in rows),
+                      **_row_blocks(summed["medical"], summed["indemnity"], summed["total"],
+                                    summed["expense"], with_expense)},
     }
 
 
@@ -188,19 +236,25 @@ CSV_COLUMNS = (
     "paid_medical", "paid_indemnity", "paid_total",
     "open_medical", "open_indemnity", "open_total",
     "incurred_medical", "incurred_indemnity", "incurred_total",
+    "expense_paid", "expense_open", "expense_incurred",
+    "paid_with_expense", "open_with_expense", "incurred_with_expense",
+    "duplicates_excluded",
 )
 
 
 def loss_run_csv(rows: tuple[LossRunRow, ...], *, employer_fein: str, as_of: date) -> str:
-    """The same loss run as CSV: one line a year, item 12's columns flattened."""
+    """The same loss run as CSV: one line a year, item 12's columns flattened, then expense
+    and losses with expense (new columns come last, so readers by position keep working)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for r in rows:
-        columns = _by_column(r)
+        blocks = _blocks_of(r)
         writer.writerow([
             employer_fein, as_of.isoformat(), r.accident_year, r.claims, r.medical_only_claims,
-            *(columns[c][k] for c in ("paid", "open", "incurred")
-              for k in ("medical", "indemnity", "total")),
+            *(blocks[c][k] for c in COLUMNS for k in LOSS_BLOCKS),
+            *(blocks["expense"][c] for c in COLUMNS),
+            *(blocks["with_expense"][c] for c in COLUMNS),
+            r.duplicates_excluded,
         ])
     return out.getvalue()

@@ -3,14 +3,15 @@ specialties. Adding someone, or giving someone room, hands them the claims that 
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, HTTPException, Query, Request
+from fastapi import APIRouter, Header, HTTPException, Request
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.claims.api import ClaimsSettings, Reader, Writer, create_once, runtime_of
 from services.claims.casework.assignment import assign_waiting
+from services.claims.casework.connecticut_time import ct_today
 from services.claims.casework.refusals import refused
 from services.claims.casework.roster import caseloads
 from services.claims.models import Adjuster
@@ -33,6 +34,9 @@ async def _hand_out_waiting(request: Request, actor: str) -> None:
 async def add_adjuster(body: AdjusterIn, request: Request, client: Writer,
                        idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None
                        ) -> Any:
+    """Add an adjuster or a nurse case manager (201). An adjuster whose licence has already
+    expired is added (the roster keeps everyone) with a warning in `warnings`: they get no
+    claims until the licence is renewed (CGS 38a-792)."""
     settings = runtime_of(request).settings
     assert isinstance(settings, ClaimsSettings)
 
@@ -50,7 +54,7 @@ async def add_adjuster(body: AdjusterIn, request: Request, client: Writer,
             license_expires_on=body.license_expires_on, created_at=utcnow(),
         )
         session.add(adjuster)
-        return adjuster_out(adjuster, (0, 0)).model_dump(mode="json")
+        return adjuster_out(adjuster, (0, 0), ct_today()).model_dump(mode="json")
 
     answer = await create_once(request, client, idempotency_key, body, work)
     if answer.status_code == 201:
@@ -61,7 +65,7 @@ async def add_adjuster(body: AdjusterIn, request: Request, client: Writer,
 @router.get("", response_model=Page[AdjusterOut])
 async def list_adjusters(
     request: Request, _client: Reader, page: PageDep,
-    role: Annotated[str | None, Query(pattern="^(adjuster|nurse_case_manager)$")] = None,
+    role: Literal["adjuster", "nurse_case_manager"] | None = None,
     active: bool | None = None,
 ) -> Page[AdjusterOut]:
     query = select(Adjuster)
@@ -75,7 +79,8 @@ async def list_adjusters(
             query.order_by(Adjuster.username).limit(page.limit).offset(page.offset)  # type: ignore[arg-type]
         )).scalars().all()
         loads = await caseloads(session, [p.username for p in people])
-    return Page[AdjusterOut](items=[adjuster_out(p, loads.get(p.username, (0, 0))) for p in people],
+    today = ct_today()
+    return Page[AdjusterOut](items=[adjuster_out(p, loads.get(p.username, (0, 0)), today) for p in people],
                              total=total)
 
 
@@ -86,7 +91,7 @@ async def get_adjuster(username: str, request: Request, _client: Reader) -> Adju
         if adjuster is None:
             raise HTTPException(404, f"no adjuster {username}")
         loads = await caseloads(session, [username])
-    return adjuster_out(adjuster, loads.get(username, (0, 0)))
+    return adjuster_out(adjuster, loads.get(username, (0, 0)), ct_today())
 
 
 @router.patch("/{username}", response_model=AdjusterOut)
@@ -108,4 +113,4 @@ async def change_adjuster(username: str, body: AdjusterPatch, request: Request,
             raise refused("an adjuster holds a Connecticut adjuster's licence (CGS 38a-792)")
         loads = await caseloads(session, [username])
     await _hand_out_waiting(request, client.client)
-    return adjuster_out(adjuster, loads.get(username, (0, 0)))
+    return adjuster_out(adjuster, loads.get(username, (0, 0)), ct_today())

@@ -95,7 +95,7 @@ async def scanner_loop(sessions: async_sessionmaker[AsyncSession], *, interval_s
         try:
             await scan_deadlines(sessions, today=ct_today(), warn_days=warn_days)
             async with sessions() as session, session.begin():
-                await assign_waiting(session, "claims:assignment", utcnow())
+                await assign_waiting(session, "claims:deadline-scan", utcnow())
         except Exception as error:  # noqa: BLE001 - the database may be down; try again later
             log.warning("deadline scan failed: %r", error)
         await asyncio.sleep(interval_s)

@@ -27,6 +27,7 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from services.claims.assignment import SPECIALTIES
+from services.claims.claim_numbers import is_claim_number
 from services.claims.lifecycle import Classification
 from services.claims.scheduled_injuries import SCHEDULE
 
@@ -63,6 +64,15 @@ def _iso_date_input(value: object) -> object:
 
 def _blank_to_none(value: object) -> object:
     return None if isinstance(value, str) and not value.strip() else value
+
+
+def _claim_number_input(value: object) -> object:
+    value = _blank_to_none(value)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not is_claim_number(value.strip().upper()):
+        raise PydanticCustomError("claim_number", "Input should be a claim number such as WC-2026-000001")
+    return value.strip().upper()
 
 
 Money = Annotated[Decimal, BeforeValidator(_money_input)]
@@ -141,8 +151,20 @@ class DecisionIn(Body):
 
 
 class CloseIn(Body):
+    """`duplicate_of` (or `reason: "duplicate"` on a probable duplicate): closed as a
+    duplicate of that claim, which takes it out of KPI denominators and loss-run counts."""
+
     reason: Text = None
     closed_on: Day | None = None
+    duplicate_of: Annotated[str | None, BeforeValidator(_claim_number_input)] = None
+
+    @property
+    def closing_as_duplicate(self) -> bool:
+        return self.duplicate_of is not None or (self.reason or "").strip().lower() == "duplicate"
+
+
+class NotDuplicateIn(Body):
+    reason: Text = None
 
 
 class ReopenIn(Body):
@@ -169,8 +191,13 @@ class WeeklyWageIn(Body):
 
 
 class WageIn(Body):
-    """Either the average weekly wage, or the weekly wages of the 52 weeks it comes from
-    (CGS 31-310); the after-tax figure is needed for the rate (CGS 31-307)."""
+    """Where the average weekly wage comes from (CGS 31-310), exactly one of:
+    `average_weekly_wage` as stated; `weekly_wages` of the 52 weeks before the week of
+    injury, from which it is computed; or, for an employee who worked under two weeks,
+    `agreed_hourly_rate` times `regular_weekly_hours` (also the fallback when the weekly
+    wages show under two weeks worked). The after-tax figure is needed for the rate
+    (CGS 31-307); `after_tax_post_injury_wage` only on a temporary partial claim
+    (CGS 31-308(a))."""
 
     average_weekly_wage: Money | None = None
     weekly_wages: Annotated[list[WeeklyWageIn], Field(max_length=60)] | None = None
@@ -181,11 +208,31 @@ class WageIn(Body):
 
     @model_validator(mode="after")
     def _one_source(self) -> WageIn:
-        if (self.average_weekly_wage is None) == (self.weekly_wages is None):
-            _raise([("average_weekly_wage",
-                     "give either average_weekly_wage or weekly_wages (CGS 31-310), not both")])
+        agreed = self.agreed_hourly_rate is not None or self.regular_weekly_hours is not None
         errors = []
-        if (self.average_weekly_wage is not None and self.after_tax_average_weekly_wage is None):
+        if self.average_weekly_wage is None and self.weekly_wages is None and not agreed:
+            _raise([("average_weekly_wage",
+                     "missing: give average_weekly_wage (with after_tax_average_weekly_wage), or "
+                     "weekly_wages for the 52 weeks before the week of injury, or "
+                     "agreed_hourly_rate and regular_weekly_hours for an employee who worked "
+                     "under two weeks (CGS 31-310)")])
+        if self.average_weekly_wage is not None and self.weekly_wages is not None:
+            errors.append(("average_weekly_wage",
+                           "give either average_weekly_wage or weekly_wages (CGS 31-310), not both"))
+        if self.average_weekly_wage is not None and agreed:
+            errors.append(("agreed_hourly_rate",
+                           "agreed_hourly_rate and regular_weekly_hours compute the wage (CGS "
+                           "31-310); leave them out when average_weekly_wage is given"))
+        elif agreed and self.agreed_hourly_rate is None:
+            errors.append(("agreed_hourly_rate", "missing: regular_weekly_hours is multiplied by "
+                                                 "the agreed hourly rate (CGS 31-310)"))
+        elif agreed and self.regular_weekly_hours is None:
+            errors.append(("regular_weekly_hours", "missing: the agreed hourly rate is multiplied "
+                                                   "by the regular weekly hours (CGS 31-310)"))
+        elif self.agreed_hourly_rate == 0:
+            errors.append(("agreed_hourly_rate", "the agreed hourly rate is more than 0.00"))
+        if (self.average_weekly_wage is not None and self.after_tax_average_weekly_wage is None
+                and self.weekly_wages is None):
             errors.append(("after_tax_average_weekly_wage",
                            "the rate is 75% of the after-tax average weekly wage (CGS 31-307)"))
         if (self.average_weekly_wage is not None and self.after_tax_average_weekly_wage is not None
@@ -287,8 +334,12 @@ class AssignIn(Body):
 
 
 class NurseIn(Body):
+    """`nurse`: a username, or null for the nurse case manager with most room; over the
+    nurse's cap only with `override_cap`."""
+
     nurse: Username | None = None
     reason: Text = None
+    override_cap: bool = False
 
 
 # --- errors -------------------------------------------------------------------------------

@@ -10,9 +10,11 @@ from pydantic import BaseModel
 
 from services.claims.casework.benefits import pp_out
 from services.claims.casework.claim_file import facts_of
-from services.claims.casework.wage import rate_out, wage_out
+from services.claims.casework.connecticut_time import ct_date
+from services.claims.casework.wage import rate_out, rate_problem, wage_out
 from services.claims.clocks import Clock, clocks
 from services.claims.models import Adjuster, Claim
+from services.claims.report_flags import flag_codes, flag_out
 
 KINDS = ("medical", "indemnity", "expense")
 
@@ -76,6 +78,12 @@ class ClaimOut(BaseModel):
     permanent_partial: dict[str, Any] | None = None
     contested_on: date | None
     contest_resolved_on: date | None
+    flags: list[dict[str, str | None]] = []
+    probable_duplicate_of: str | None = None
+    probable_duplicate_of_report_id: str | None = None
+    duplicate_review: str | None = None
+    duplicate_of: str | None = None
+    compensation_rate_problem: dict[str, Any] | None = None
 
 
 def deadline_out(clock: Clock) -> DeadlineOut:
@@ -110,6 +118,13 @@ def claim_out(claim: Claim, today: date) -> ClaimOut:
         incapacity_days=claim.incapacity_days, mmi_on=claim.mmi_on,
         permanent_partial=pp_out(claim), contested_on=claim.contested_on,
         contest_resolved_on=claim.contest_resolved_on,
+        flags=[flag_out(code, date_of_injury=claim.date_of_injury,
+                        notice_received_on=ct_date(claim.payor_notified_at))
+               for code in flag_codes(claim.flags)],
+        probable_duplicate_of=claim.probable_duplicate_of,
+        probable_duplicate_of_report_id=claim.probable_duplicate_of_report_id,
+        duplicate_review=claim.duplicate_review, duplicate_of=claim.duplicate_of,
+        compensation_rate_problem=rate_problem(claim),
     )
 
 
@@ -126,9 +141,21 @@ class AdjusterOut(BaseModel):
     open_lost_time: int
     open_medical_only: int
     open_claims: int
+    warnings: list[str] = []
 
 
-def adjuster_out(adjuster: Adjuster, loads: tuple[int, int]) -> AdjusterOut:
+def roster_warnings(adjuster: Adjuster, today: date) -> list[str]:
+    """What keeps someone on the roster from getting claims that the caller may not expect:
+    an adjuster's expired Connecticut licence (CGS 38a-792; seed 004)."""
+    expires = adjuster.license_expires_on
+    if adjuster.role == "adjuster" and expires is not None and expires < today:
+        return [f"{adjuster.username}'s Connecticut adjuster licence expired on "
+                f"{expires.isoformat()}: no claims are assigned to them until "
+                "license_expires_on is renewed (CGS 38a-792)"]
+    return []
+
+
+def adjuster_out(adjuster: Adjuster, loads: tuple[int, int], today: date) -> AdjusterOut:
     return AdjusterOut(
         username=adjuster.username, name=adjuster.name, role=adjuster.role,
         specialties=[s for s in adjuster.specialties.split(",") if s],
@@ -136,4 +163,5 @@ def adjuster_out(adjuster: Adjuster, loads: tuple[int, int]) -> AdjusterOut:
         active=adjuster.active, license_number=adjuster.license_number,
         license_expires_on=adjuster.license_expires_on,
         open_lost_time=loads[0], open_medical_only=loads[1], open_claims=loads[0] + loads[1],
+        warnings=roster_warnings(adjuster, today),
     )

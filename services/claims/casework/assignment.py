@@ -1,6 +1,12 @@
 """Who handles a claim: automatic assignment by caseload, reassignment, nurse case managers
 and heart-and-hypertension claims (CGS 7-433c). The rules are in
-`services.claims.assignment`; each assignment is logged and recorded in the claim's history."""
+`services.claims.assignment`; each assignment is logged and recorded in the claim's history.
+
+An automatic assignment is the system's act: its actor is `claims:auto-assignment`
+(`AUTO_ASSIGNMENT`), whatever triggered it (a report's event, a roster change by an API
+client, the background scan); the history names the trigger in `triggered_by`. A client
+that asks for a hand-over (`PUT .../adjuster`, even with `null` to let the rules choose) is
+the actor of that hand-over."""
 
 from __future__ import annotations
 
@@ -13,12 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.claims import assignment as rules
-from services.claims.casework.claim_file import record
+from services.claims.casework.claim_file import PENDING, original_claim, record
 from services.claims.casework.connecticut_time import ct_date, ct_today
 from services.claims.casework.refusals import invalid, refused
 from services.claims.casework.roster import load_roster
 from services.claims.models import Claim, ClaimAssignment
 from shared.db import utcnow
+
+AUTO_ASSIGNMENT = "claims:auto-assignment"
 
 
 def _needs(claim: Claim) -> rules.ClaimNeeds:
@@ -40,12 +48,18 @@ def _assignment(session: AsyncSession, claim: Claim, role: str, assignee: str | 
 
 
 def auto_assign(session: AsyncSession, claim: Claim, roster: dict[str, rules.Handler],
-                actor: str, now: datetime, *, record_misses: bool) -> dict[str, Any]:
+                now: datetime, *, record_misses: bool, original: Claim | None = None
+                ) -> dict[str, Any]:
     """Give an unassigned claim its adjuster, and a nurse where one is needed (rules in
-    `services.claims.assignment`). Answers what changed, for the history."""
+    `services.claims.assignment`), as `AUTO_ASSIGNMENT`. A probable duplicate still under
+    review goes to the handlers of `original` (the first report's claim) instead, without
+    counting against their caps. Answers what changed, for the history."""
+    if claim.duplicate_review == PENDING:
+        return _assign_like_original(session, claim, roster, original, now, record_misses)
     changes: dict[str, Any] = {}
     needs = _needs(claim)
     today = ct_date(now)
+    actor = AUTO_ASSIGNMENT
     if claim.adjuster is None:
         chosen = rules.choose_adjuster(roster.values(), needs, today)
         if chosen is not None:
@@ -76,7 +90,44 @@ def auto_assign(session: AsyncSession, claim: Claim, roster: dict[str, rules.Han
     return changes
 
 
-async def assign_waiting(session: AsyncSession, actor: str, now: datetime) -> int:
+def _assign_like_original(session: AsyncSession, claim: Claim, roster: dict[str, rules.Handler],
+                          original: Claim | None, now: datetime, record_misses: bool
+                          ) -> dict[str, Any]:
+    """A probable duplicate takes the first report's claim's adjuster and nurse, or waits
+    for them (Claimline duplicate policy in `services.claims.assignment`)."""
+    changes: dict[str, Any] = {}
+    actor = AUTO_ASSIGNMENT
+    number = original.claim_number if original is not None else None
+    if claim.adjuster is None:
+        current = roster.get(original.adjuster) if original and original.adjuster else None
+        chosen, reason = rules.handler_for_probable_duplicate(current, number, _needs(claim),
+                                                              ct_date(now))
+        if chosen is not None:
+            claim.adjuster = chosen.username
+            _assignment(session, claim, "adjuster", chosen.username, None, reason, actor, now)
+            changes["adjuster"] = chosen.username
+        elif record_misses:
+            _assignment(session, claim, "adjuster", None, None, reason, actor, now)
+            changes["adjuster_waiting"] = reason
+    nurse = roster.get(original.nurse) if original and original.nurse else None
+    if claim.nurse is None and nurse is not None and nurse.active:
+        claim.nurse = nurse.username
+        _assignment(session, claim, "nurse_case_manager", nurse.username, None,
+                    f"automatic: probable duplicate of {number}, same nurse case manager "
+                    "(not counted against the cap)", actor, now)
+        changes["nurse"] = nurse.username
+    return changes
+
+
+def record_automatic(session: AsyncSession, claim: Claim, changes: dict[str, Any],
+                     triggered_by: str, now: datetime) -> None:
+    """An automatic assignment in the claim's history: the system's act, with its trigger."""
+    if changes:
+        record(session, claim, AUTO_ASSIGNMENT, "assigned",
+               {**changes, "triggered_by": triggered_by}, now=now)
+
+
+async def assign_waiting(session: AsyncSession, triggered_by: str, now: datetime) -> int:
     """Assign open claims still waiting for an adjuster or a nurse, catastrophic ones first,
     then the oldest (run when the roster gains room). Answers how many claims changed.
 
@@ -102,19 +153,52 @@ async def assign_waiting(session: AsyncSession, actor: str, now: datetime) -> in
     roster = await load_roster(session, lock=True)
     changed = 0
     for claim in waiting:
-        changes = auto_assign(session, claim, roster, actor, now, record_misses=False)
+        original = await original_claim(session, claim)
+        changes = auto_assign(session, claim, roster, now, record_misses=False, original=original)
         if changes:
             changed += 1
-            record(session, claim, actor, "assigned", changes, now=now)
+            record_automatic(session, claim, changes, triggered_by, now)
     return changed
+
+
+async def _probable_duplicates_with(session: AsyncSession, original: Claim, role: str,
+                                   handler: str | None) -> list[Claim]:
+    """Open probable duplicates of `original` still with its `handler`, locked. Taken
+    before the roster, as every assignment locks claims first, then the roster."""
+    if handler is None:
+        return []
+    column = Claim.adjuster if role == "adjuster" else Claim.nurse
+    return list((await session.execute(
+        select(Claim).where(col(Claim.probable_duplicate_of) == original.claim_number,
+                            col(Claim.duplicate_review) == PENDING,
+                            col(Claim.status) != "closed", col(column) == handler)
+        .order_by(col(Claim.claim_number)).with_for_update()
+    )).scalars().all())
+
+
+def _follow(session: AsyncSession, original: Claim, followers: list[Claim], role: str,
+            previous: str | None, actor: str, now: datetime) -> list[str]:
+    """Probable duplicates move with the first claim (Claimline duplicate policy)."""
+    new = original.adjuster if role == "adjuster" else original.nurse
+    for claim in followers:
+        setattr(claim, "adjuster" if role == "adjuster" else "nurse", new)
+        reason = f"follows {original.claim_number}, of which it is a probable duplicate"
+        _assignment(session, claim, role, new, previous, reason, actor, now)
+        record(session, claim, actor, "reassigned" if role == "adjuster" else "nurse_assigned",
+               {"adjuster" if role == "adjuster" else "nurse": new, "previous": previous,
+                "reason": reason}, now=now)
+    return [c.claim_number for c in followers]
 
 
 async def reassign(session: AsyncSession, claim: Claim, username: str | None, reason: str | None,
                    override_cap: bool, actor: str) -> dict[str, Any]:
+    """Hand the claim to `username` (None: the caseload rules choose). Its open probable
+    duplicates still with the previous adjuster follow it."""
     now, today = utcnow(), ct_today()
+    previous = claim.adjuster
+    followers = await _probable_duplicates_with(session, claim, "adjuster", previous)
     roster = await load_roster(session, lock=True)
     needs = _needs(claim)
-    previous = claim.adjuster
     if username is None:
         others = [h for name, h in roster.items() if name != previous]
         chosen = rules.choose_adjuster(others, needs, today)
@@ -142,17 +226,23 @@ async def reassign(session: AsyncSession, claim: Claim, username: str | None, re
     claim.adjuster = username
     reason = reason or "reassigned"
     _assignment(session, claim, "adjuster", username, previous, reason, actor, now)
-    changes = {"adjuster": username, "previous": previous, "reason": reason,
-               "over_cap": over or None}
+    changes: dict[str, Any] = {"adjuster": username, "previous": previous, "reason": reason,
+                               "over_cap": over or None}
+    if followers:
+        changes["probable_duplicates_moved"] = _follow(session, claim, followers, "adjuster",
+                                                       previous, actor, now)
     record(session, claim, actor, "reassigned", changes, now=now)
     return changes
 
 
 async def assign_nurse(session: AsyncSession, claim: Claim, username: str | None,
-                       reason: str | None, actor: str) -> dict[str, Any]:
+                       reason: str | None, override_cap: bool, actor: str) -> dict[str, Any]:
+    """Hand the claim to a nurse case manager (None: the one with most room). Over the
+    nurse's cap only with `override_cap`, as for adjusters."""
     now = utcnow()
-    roster = await load_roster(session, lock=True)
     previous = claim.nurse
+    followers = await _probable_duplicates_with(session, claim, "nurse_case_manager", previous)
+    roster = await load_roster(session, lock=True)
     if username is None:
         chosen = rules.choose_nurse(h for name, h in roster.items() if name != previous)
         if chosen is None:
@@ -165,10 +255,17 @@ async def assign_nurse(session: AsyncSession, claim: Claim, username: str | None
         raise refused(f"{username} is not an active nurse case manager")
     if username == previous:
         raise refused(f"claim {claim.claim_number} already has nurse {username}")
+    full = rules.nurse_over_cap(handler)
+    if full and not override_cap:
+        raise refused(f"{full}; send override_cap: true to assign anyway")
     claim.nurse = username
     reason = reason or "reassigned"
     _assignment(session, claim, "nurse_case_manager", username, previous, reason, actor, now)
-    changes = {"nurse": username, "previous": previous, "reason": reason}
+    changes: dict[str, Any] = {"nurse": username, "previous": previous, "reason": reason,
+                               "over_cap": bool(full) or None}
+    if followers:
+        changes["probable_duplicates_moved"] = _follow(session, claim, followers,
+                                                       "nurse_case_manager", previous, actor, now)
     record(session, claim, actor, "nurse_assigned", changes, now=now)
     return changes
 
@@ -177,7 +274,8 @@ async def set_heart_hypertension(session: AsyncSession, claim: Claim, flag: bool
                                  hired_on: date | None, reason: str | None, actor: str
                                  ) -> dict[str, Any]:
     """Flag (or clear) a CGS 7-433c claim; a flagged claim moves to a specialist when its
-    adjuster is not one and a specialist has room."""
+    adjuster is not one and a specialist has room (an automatic assignment, triggered by
+    the client that flagged it)."""
     now, today = utcnow(), ct_today()
     if flag and hired_on is not None and not rules.heart_hypertension_eligible(hired_on):
         raise invalid("hired_on", f"hired {hired_on.isoformat()}: CGS 7-433c covers police and "
@@ -187,6 +285,7 @@ async def set_heart_hypertension(session: AsyncSession, claim: Claim, flag: bool
                       f"{'flagged' if flag else 'not flagged'} heart-and-hypertension")
     claim.heart_hypertension = flag
     changes: dict[str, Any] = {"heart_hypertension": flag, "hired_on": hired_on, "reason": reason}
+    moved: dict[str, Any] = {}
     if flag:
         roster = await load_roster(session, lock=True)
         current = roster.get(claim.adjuster) if claim.adjuster else None
@@ -194,11 +293,13 @@ async def set_heart_hypertension(session: AsyncSession, claim: Claim, flag: bool
             chosen = rules.choose_adjuster(roster.values(), _needs(claim), today)
             if chosen is not None:
                 _assignment(session, claim, "adjuster", chosen.username, claim.adjuster,
-                            "heart-and-hypertension specialist (CGS 7-433c)", actor, now)
-                changes["previous_adjuster"] = claim.adjuster
-                changes["adjuster"] = claim.adjuster = chosen.username
+                            "heart-and-hypertension specialist (CGS 7-433c)", AUTO_ASSIGNMENT, now)
+                moved = {"previous": claim.adjuster, "adjuster": chosen.username,
+                         "reason": "heart-and-hypertension specialist (CGS 7-433c)"}
+                claim.adjuster = chosen.username
             else:
                 changes["specialist"] = ("no heart-and-hypertension specialist has room; the "
                                          "claim stays with its adjuster")
     record(session, claim, actor, "flags_changed", changes, now=now)
+    record_automatic(session, claim, moved, actor, now)
     return changes

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from services.claims.casework.claim_file import record
 from services.claims.casework.connecticut_time import ct_today
@@ -23,37 +24,74 @@ from services.claims.deadlines import award_payment_deadline, pp_payment_deadlin
 from services.claims.models import Claim, IncapacityPeriod
 from services.claims.scheduled_injuries import permanent_partial_award, scheduled_weeks
 from services.claims.schemas import AwardIn, IncapacityIn, MmiIn
-from services.claims.waiting_period import waiting_period
+from services.claims.waiting_period import (
+    BASIS,
+    SAME_SPELL_GAP_DAYS,
+    Spell,
+    incapacity_spells,
+    total_incapacity_days,
+    waiting_period,
+)
 from shared.db import utcnow
+
+
+async def incapacity_periods(session: AsyncSession, claim_number: str) -> list[IncapacityPeriod]:
+    return list((await session.execute(
+        select(IncapacityPeriod).where(col(IncapacityPeriod.claim_number) == claim_number)
+        .order_by(col(IncapacityPeriod.id))
+    )).scalars().all())
+
+
+def spell_out(spell: Spell) -> dict[str, Any]:
+    return {"from": spell.starts_on.isoformat(), "to": spell.ends_on.isoformat(),
+            "days": spell.days, "periods": spell.periods,
+            "compensable_from": spell.compensable_from.isoformat() if spell.compensable_from else None,
+            "basis": spell.basis}
 
 
 async def record_incapacity(session: AsyncSession, claim: Claim, body: IncapacityIn, actor: str
                             ) -> dict[str, Any]:
-    """A period of incapacity and its waiting period (CGS 31-295)."""
+    """A period of incapacity (a doctor's note), and the waiting period of the spell it
+    belongs to (CGS 31-295; `waiting_period.incapacity_spells`): overlapping, touching and
+    nearly touching periods are one spell, so `days` and `compensable_from` follow the
+    whole spell, not this note alone."""
     now = utcnow()
     not_before_injury("from", body.starts_on, claim)
-    periods = (await session.execute(
-        select(IncapacityPeriod).where(IncapacityPeriod.claim_number == claim.claim_number)  # type: ignore[arg-type]
-    )).scalars().all()
-    for p in periods:
-        if body.starts_on <= p.ends_on and p.starts_on <= body.ends_on:
-            raise refused(f"incapacity {body.starts_on.isoformat()} to {body.ends_on.isoformat()} "
-                          f"overlaps the period recorded from {p.starts_on.isoformat()} to "
-                          f"{p.ends_on.isoformat()}")
+    recorded = await incapacity_periods(session, claim.claim_number)
     try:
-        answer = waiting_period(claim.date_of_injury, body.starts_on, body.ends_on)
+        alone = waiting_period(claim.date_of_injury, body.starts_on, body.ends_on)
+        spells = incapacity_spells(claim.date_of_injury,
+                                   [*((p.starts_on, p.ends_on) for p in recorded),
+                                    (body.starts_on, body.ends_on)])
     except ValueError as error:
         raise invalid("from", str(error)) from None
+    spell = next((s for s in spells if s.covers(body.ends_on)), None)
+    compensable_from = spell.compensable_from if spell else None
     session.add(IncapacityPeriod(claim_number=claim.claim_number, starts_on=body.starts_on,
-                                 ends_on=body.ends_on, days=answer.days,
-                                 compensable_from=answer.compensable_from, at=now, actor=actor))
-    claim.incapacity_days = sum(p.days for p in periods) + answer.days
+                                 ends_on=body.ends_on, days=alone.days,
+                                 compensable_from=compensable_from, at=now, actor=actor))
+    claim.incapacity_days = total_incapacity_days(spells)
     result = {"from": body.starts_on.isoformat(), "to": body.ends_on.isoformat(),
-              "days": answer.days,
-              "compensable_from": answer.compensable_from.isoformat() if answer.compensable_from else None,
-              "basis": answer.basis, "total_incapacity_days": claim.incapacity_days}
-    record(session, claim, actor, "incapacity", result, now=now)
+              "days": spell.days if spell else 0,
+              "compensable_from": compensable_from.isoformat() if compensable_from else None,
+              "basis": BASIS, "period_days": alone.days,
+              "spell": spell_out(spell) if spell else None,
+              "spells": [spell_out(s) for s in spells],
+              "total_incapacity_days": claim.incapacity_days}
+    record(session, claim, actor, "incapacity", {
+        k: v for k, v in result.items() if k != "spells"}, now=now)
     return result
+
+
+def incapacity_out(claim: Claim, periods: list[IncapacityPeriod]) -> dict[str, Any]:
+    """The periods recorded (each note as given) and the spells they make."""
+    spells = incapacity_spells(claim.date_of_injury, [(p.starts_on, p.ends_on) for p in periods])
+    return {"items": [{"from": p.starts_on.isoformat(), "to": p.ends_on.isoformat(),
+                       "period_days": p.days, "at": p.at.isoformat(), "actor": p.actor}
+                      for p in periods],
+            "total": len(periods), "spells": [spell_out(s) for s in spells],
+            "total_incapacity_days": total_incapacity_days(spells),
+            "same_spell_gap_days": SAME_SPELL_GAP_DAYS, "basis": BASIS}
 
 
 async def record_mmi(session: AsyncSession, claim: Claim, body: MmiIn, actor: str) -> dict[str, Any]:

@@ -22,6 +22,9 @@ from shared.events.catalogue import ClaimChanged
 from shared.events.envelope import new_event
 
 SOURCE = "claimline/claims"
+# A claim's duplicate review (`Claim.duplicate_review`): intake linked its report to an
+# earlier one and the adjuster has not ruled yet; closed as a duplicate; ruled a separate injury.
+PENDING, DUPLICATE, NOT_DUPLICATE = "pending", "duplicate", "not_duplicate"
 
 
 async def load_claim(session: AsyncSession, claim_number: str, *, lock: bool = True) -> Claim:
@@ -38,6 +41,13 @@ async def load_claim(session: AsyncSession, claim_number: str, *, lock: bool = T
     if claim is None:
         raise not_found(f"no claim {claim_number}")
     return claim
+
+
+async def original_claim(session: AsyncSession, claim: Claim) -> Claim | None:
+    """The first report's claim, for a probable duplicate whose link is resolved."""
+    if claim.probable_duplicate_of is None:
+        return None
+    return await session.get(Claim, claim.probable_duplicate_of)
 
 
 def facts_of(claim: Claim) -> ClaimFacts:

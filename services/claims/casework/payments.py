@@ -5,6 +5,7 @@ restores, the totals and first-payment dates the ledger implies, and
 from __future__ import annotations
 
 import uuid
+from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import select
@@ -22,8 +23,10 @@ from services.claims.casework.refusals import (
     refused,
 )
 from services.claims.casework.reserves import KINDS, reserve_snapshot
+from services.claims.casework.wage import rate_problem
 from services.claims.ledger import Entry, payment_facts
 from services.claims.models import ZERO, Claim, Payment
+from services.claims.payment_checks import payment_warnings
 from services.claims.schemas import PaymentIn, ReversalIn
 from shared.bus.outbox import add_event
 from shared.db import utcnow
@@ -73,9 +76,12 @@ def _payment_event(claim: Claim, payment: Payment) -> Any:
     )
 
 
-async def issue_payment(session: AsyncSession, claim: Claim, body: PaymentIn, actor: str) -> Payment:
+async def issue_payment(session: AsyncSession, claim: Claim, body: PaymentIn, actor: str
+                        ) -> tuple[Payment, list[dict[str, str]]]:
     """Record a payment: it uses up the reserve of its kind (never below zero), moves the paid
-    totals, and is announced as `claims.payment-issued`."""
+    totals, and is announced as `claims.payment-issued`. Answers the payment and the
+    warnings of `payment_checks` (a payment the benefit state does not explain is recorded,
+    and the warnings are kept in the history)."""
     now, today = utcnow(), ct_today()
     open_for_work(claim, "record a payment")
     not_future("paid_on", body.paid_on, today)
@@ -85,6 +91,11 @@ async def issue_payment(session: AsyncSession, claim: Claim, body: PaymentIn, ac
     if body.kind == "indemnity" and claim.classification == "medical_only":
         raise refused(f"Cannot pay indemnity on claim {claim.claim_number}: it is classified "
                       "medical only; reclassify it (e.g. temporary_total) first")
+    problem = rate_problem(claim)
+    warnings = [asdict(w) for w in payment_warnings(
+        kind=body.kind, amount=body.amount, status=claim.status, weekly_rate=claim.rate_weekly,
+        rate_problem=problem["message"] if problem else None,
+        period_start=body.period_start, period_end=body.period_end)]
     reserve = getattr(claim, f"reserve_{body.kind}")
     used = min(reserve, body.amount)
     payment = Payment(
@@ -100,8 +111,9 @@ async def issue_payment(session: AsyncSession, claim: Claim, body: PaymentIn, ac
     add_event(session, _payment_event(claim, payment))
     record(session, claim, actor, "payment", {
         "payment_id": payment.id, "kind": body.kind, "amount": f"{body.amount:.2f}",
-        "paid_on": body.paid_on, "payee": body.payee, "reserve_used": f"{used:.2f}"}, now=now)
-    return payment
+        "paid_on": body.paid_on, "payee": body.payee, "reserve_used": f"{used:.2f}",
+        "warnings": [w["code"] for w in warnings] or None}, now=now)
+    return payment, warnings
 
 
 async def reverse_payment(session: AsyncSession, claim: Claim, payment_id: str, body: ReversalIn,

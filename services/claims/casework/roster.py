@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from services.claims import assignment as rules
+from services.claims.casework.claim_file import PENDING
 from services.claims.models import Adjuster, Claim
 
 
@@ -26,11 +27,14 @@ def handler_of(adjuster: Adjuster, lost_time: int = 0, medical_only: int = 0) ->
 async def caseloads(session: AsyncSession, usernames: Iterable[str] | None = None
                     ) -> dict[str, tuple[int, int]]:
     """Open (not closed) claims each person carries: (lost-time, medical-only).
-    A nurse's claims count as lost-time (nurses are on lost-time and catastrophic claims)."""
+    A nurse's claims count as lost-time (nurses are on lost-time and catastrophic claims).
+    A probable duplicate still under review is not counted (Claimline duplicate policy,
+    `services.claims.assignment`)."""
     loads: dict[str, list[int]] = {}
+    counted = col(Claim.duplicate_review).is_(None) | (col(Claim.duplicate_review) != PENDING)
     for is_nurse, column in ((False, Claim.adjuster), (True, Claim.nurse)):
         query = (select(col(column), col(Claim.classification), func.count())
-                 .where(col(Claim.status) != "closed", col(column).is_not(None))
+                 .where(col(Claim.status) != "closed", col(column).is_not(None), counted)
                  .group_by(col(column), col(Claim.classification)))
         if usernames is not None:
             query = query.where(col(column).in_(list(usernames)))

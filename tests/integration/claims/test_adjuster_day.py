@@ -109,6 +109,7 @@ async def test_an_adjusters_day(start: Start, broker: Broker) -> None:
         row = next(r for r in run["items"] if r["year"] == 2025)
         assert row["paid"] == {"medical": "312.40", "indemnity": "1695.00", "total": "2007.40"}
         assert row["incurred"]["total"] == "24000.00"  # expense is not a loss
+        assert row["with_expense"]["incurred"] == claim["totals"]["incurred"]  # they reconcile
         kpis = (await claims.http.get("/v1/kpis", params={"employer_fein": fein})).json()
         assert kpis["benchmarks"]["first_indemnity_within_21_days_of_injury"]["denominator"] == 1
         assert kpis["by_status"] == {"accepted": 1}

@@ -29,18 +29,22 @@ def injury_event(n: int = 0, *, fein: str = FEIN, severity: str = "lost_time",
                  occurred_at: datetime | None = None, received_at: datetime | None = None,
                  reported_to_employer_on: date | None = None, occupation: str | None = "RN",
                  description: str = "Lifted patient, sharp pain in lower back",
-                 body_parts: list[str] | None = None, report_id: str | None = None) -> Any:
+                 body_parts: list[str] | None = None, report_id: str | None = None,
+                 flags: list[str] | None = None, probable_duplicate_of: str | None = None,
+                 last_name: str | None = None) -> Any:
     received = received_at or datetime.now(UTC)
     data = InjuryReported(
         report_id=report_id or str(uuid.uuid4()), confirmation_number=f"CL-TEST-{n:04d}",
         received_at=received, channel="ivr",
         employer=ReportedEmployer(fein=fein, name="Shoreline Health"),
-        employee=ReportedEmployee(first_name="Ana", last_name=f"Diaz{n:04d}", occupation=occupation),
+        employee=ReportedEmployee(first_name="Ana", last_name=last_name or f"Diaz{n:04d}",
+                                  occupation=occupation),
         injury=ReportedInjury(
             occurred_at=occurred_at or received - timedelta(hours=1), description=description,
             body_parts=body_parts or ["lower back"], severity=severity,  # type: ignore[arg-type]
             reported_to_employer_on=reported_to_employer_on),
         catastrophic=severity in ("catastrophic", "fatal"), publication=1,
+        flags=flags or [], probable_duplicate_of=probable_duplicate_of,
     )
     return new_event(source="claimline/intake", type="intake.injury-reported",
                      subject=data.report_id, data=data)

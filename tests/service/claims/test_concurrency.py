@@ -51,7 +51,13 @@ async def test_concurrent_openings_respect_the_caps(claims: RunningService) -> N
                   if c["nurse_case_manager"] == "noor"]
     assert len(nurse_less) == 4  # the claims waiting for a nurse went to the new one
     number = nurse_less[0]["claim_number"]
-    moved = await claims.http.put(f"/v1/claims/{number}/nurse", json={"nurse": "nia", "reason": "cover"})
+    full = await claims.http.put(f"/v1/claims/{number}/nurse", json={"nurse": "nia", "reason": "cover"})
+    assert full.status_code == 409  # nia carries 3 open claims, at her cap of 3
+    assert "cap of 3" in full.json()["detail"] and "override_cap" in full.json()["detail"]
+    moved = await claims.http.put(f"/v1/claims/{number}/nurse",
+                                  json={"nurse": "nia", "reason": "cover", "override_cap": True})
     assert moved.status_code == 200 and moved.json()["nurse_case_manager"] == "nia"
+    history = (await claims.http.get(f"/v1/claims/{number}/history")).json()["items"]
+    assert history[-1]["action"] == "nurse_assigned" and history[-1]["details"]["over_cap"] is True
     not_nurse = await claims.http.put(f"/v1/claims/{number}/nurse", json={"nurse": "ava"})
     assert not_nurse.status_code == 409

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 
 from services.claims.casework.connecticut_time import ct_today
 from services.claims.models import Payment, ReserveChange
-from tests.service.claims.support import open_claim, outbox
+from tests.service.claims.support import days_ago, open_claim, outbox
 from tests.support.services import RunningService
 
 
@@ -158,3 +159,47 @@ async def test_scopes(claims: RunningService, keys: object) -> None:
     assert write.status_code == 403
     anonymous = await claims.http.get(f"/v1/claims/{number}", headers={"Authorization": ""})
     assert anonymous.status_code == 401
+
+
+async def test_indemnity_is_checked_against_the_benefit_state(claims: RunningService) -> None:
+    injured = datetime(2025, 1, 15, 14, tzinfo=UTC)
+    claim = await open_claim(claims, 1, occurred_at=injured, received_at=days_ago(5))
+    number = claim["claim_number"]
+    today = ct_today()
+
+    async def pay(**body: object) -> dict[str, Any]:
+        answer = await claims.http.post(f"/v1/claims/{number}/payments", json={
+            "kind": "indemnity", "amount": "500.00", "paid_on": today.isoformat(), **body})
+        assert answer.status_code == 201, answer.text  # warned, never refused
+        return answer.json()  # type: ignore[no-any-return]
+
+    no_rate = await pay()
+    assert [w["code"] for w in no_rate["warnings"]] == ["no_compensation_rate"]
+    assert "POST /wage" in no_rate["warnings"][0]["message"]
+    await claims.http.post(f"/v1/claims/{number}/wage", json={
+        "average_weekly_wage": "1500.00", "after_tax_average_weekly_wage": "1130.00"})  # 847.50 a week
+    week = {"period_start": (today - timedelta(days=6)).isoformat(), "period_end": today.isoformat()}
+    assert (await pay(amount="847.50", **week))["warnings"] == []
+    over = await pay(amount="900.00", **week)
+    assert [w["code"] for w in over["warnings"]] == ["more_than_weekly_rate"]
+    assert "847.50" in over["warnings"][0]["message"]
+    medical = await claims.http.post(f"/v1/claims/{number}/payments", json={
+        "kind": "medical", "amount": "99999.00", "paid_on": today.isoformat()})
+    assert medical.json()["warnings"] == []
+
+    contested = await claims.http.post(f"/v1/claims/{number}/decision", json={
+        "decision": "contest", "reason": "Not in the course of employment"})
+    assert contested.json()["status"] == "contested", contested.text
+    on_contest = await pay(amount="100.00")
+    assert [w["code"] for w in on_contest["warnings"]] == ["indemnity_on_contested_claim"]
+    assert on_contest["warnings"][0]["rule"] == "CGS 31-294c(b)"
+    history = (await claims.http.get(f"/v1/claims/{number}/history")).json()["items"]
+    assert history[-1]["details"]["warnings"] == ["indemnity_on_contested_claim"]
+
+
+async def test_a_missing_rate_year_is_named_when_indemnity_is_paid(claims: RunningService) -> None:
+    claim = await open_claim(claims, 1, occurred_at=datetime(2026, 10, 2, 14, tzinfo=UTC))
+    paid = await claims.http.post(f"/v1/claims/{claim['claim_number']}/payments", json={
+        "kind": "indemnity", "amount": "500.00", "paid_on": ct_today().isoformat()})
+    assert paid.status_code == 201
+    assert "2026 rate year" in paid.json()["warnings"][0]["message"]

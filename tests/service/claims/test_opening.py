@@ -130,3 +130,40 @@ async def test_roster_validation(claims: RunningService) -> None:
     patched = await claims.http.patch("/v1/adjusters/ann", json={"active": False, "lost_time_cap": 5})
     assert patched.json()["active"] is False and patched.json()["lost_time_cap"] == 5
     assert (await claims.http.get("/v1/adjusters/nobody")).status_code == 404
+
+
+async def test_automatic_assignments_are_the_systems_act(claims: RunningService) -> None:
+    waiting = await open_claim(claims, 1)
+    assert waiting["adjuster"] is None
+    await adjuster(claims, "ava")  # an API client's roster change hands out the waiting claim
+    number = waiting["claim_number"]
+    assignments = (await claims.http.get(f"/v1/claims/{number}/assignments")).json()["items"]
+    assert [(a["assignee"], a["actor"]) for a in assignments] == [
+        (None, "claims:auto-assignment"), (None, "claims:auto-assignment"),
+        ("ava", "claims:auto-assignment")]
+    history = (await claims.http.get(f"/v1/claims/{number}/history")).json()["items"]
+    assert history[-1]["action"] == "assigned"
+    assert history[-1]["actor"] == "claims:auto-assignment"
+    assert history[-1]["details"]["triggered_by"] == "test-admin"
+    assert history[0]["details"]["assigned_by"] == "claims:auto-assignment"  # the waiting note
+
+    medical = await open_claim(claims, 2, severity="medical_only")
+    await adjuster(claims, "nia", role="nurse_case_manager")
+    reclassified = await claims.http.post(f"/v1/claims/{medical['claim_number']}/classification", json={
+        "classification": "temporary_total", "effective_on": medical["date_of_injury"]})
+    assert reclassified.json()["nurse_case_manager"] == "nia"
+    history = (await claims.http.get(f"/v1/claims/{medical['claim_number']}/history")).json()["items"]
+    assert [(h["action"], h["actor"]) for h in history[-2:]] == [
+        ("classification", "test-admin"), ("assigned", "claims:auto-assignment")]
+
+
+async def test_an_expired_licence_is_added_with_a_warning(claims: RunningService) -> None:
+    expired = await adjuster(claims, "old", license_expires_on="2020-01-01")
+    assert len(expired["warnings"]) == 1
+    assert "expired on 2020-01-01" in expired["warnings"][0] and "CGS 38a-792" in expired["warnings"][0]
+    assert (await adjuster(claims, "new", license_expires_on="2099-01-01"))["warnings"] == []
+    assert (await adjuster(claims, "nia", role="nurse_case_manager"))["warnings"] == []
+    renewed = await claims.http.patch("/v1/adjusters/old", json={"license_expires_on": "2099-01-01"})
+    assert renewed.json()["warnings"] == []
+    claim = await open_claim(claims, 1)
+    assert claim["adjuster"] in {"old", "new"}

@@ -101,19 +101,31 @@ async def test_loss_runs_match_item_12_and_the_ledger(claims: RunningService) ->
         "paid": {"medical": "250.00", "indemnity": "1500.00", "total": "1750.00"},
         "open": {"medical": "750.00", "indemnity": "4000.00", "total": "4750.00"},
         "incurred": {"medical": "1000.00", "indemnity": "5500.00", "total": "6500.00"},
+        "expense": {"paid": "50.00", "open": "50.00", "incurred": "100.00"},  # not a loss
+        "with_expense": {"paid": "1800.00", "open": "4800.00", "incurred": "6600.00"},
+        "duplicates_excluded": 0,
     }
+    # A dashboard reconciles the claims' incurred (expense included) with the loss run.
+    this_year = [n for n in numbers.values()
+                 if (await claims.http.get(f"/v1/claims/{n}")).json()["date_of_injury"].startswith(str(year))]
+    claims_incurred = sum([Decimal((await claims.http.get(f"/v1/claims/{n}")).json()["totals"]["incurred"])
+                           for n in this_year], Decimal(0))
+    assert claims_incurred == Decimal(current["with_expense"]["incurred"])
+    assert "total (top level) is the number of rows" in run["layout"]
+    assert run["total"] == 3 and "totals" not in run  # rows; the money sums are all_years
     assert run["items"][1]["paid"]["medical"] == "120.50"
     assert run["items"][1]["open"]["medical"] == "179.50"
     assert run["items"][1]["incurred"]["total"] == "300.00"
     assert run["items"][0]["claims"] == 0
-    assert run["totals"]["claims"] == 5 and run["totals"]["paid"]["total"] == "1870.50"
+    assert run["all_years"]["claims"] == 5 and run["all_years"]["paid"]["total"] == "1870.50"
+    assert run["all_years"]["with_expense"]["paid"] == "1920.50"
 
     ledger_losses = Decimal(0)
     for number in numbers.values():
         for p in (await claims.http.get(f"/v1/claims/{number}/payments")).json()["items"]:
             if p["kind"] != "expense":
                 ledger_losses += Decimal(p["amount"])
-    assert Decimal(run["totals"]["paid"]["total"]) == ledger_losses
+    assert Decimal(run["all_years"]["paid"]["total"]) == ledger_losses
 
     as_csv = await claims.http.get("/v1/loss-runs", params={"employer_fein": EMPLOYER},
                                    headers={"Accept": "text/csv"})
@@ -121,6 +133,7 @@ async def test_loss_runs_match_item_12_and_the_ledger(claims: RunningService) ->
     rows = list(csv.DictReader(io.StringIO(as_csv.text)))
     assert [r["year"] for r in rows] == [str(year - 2), str(year - 1), str(year)]
     assert rows[-1]["incurred_total"] == "6500.00" and rows[-1]["paid_indemnity"] == "1500.00"
+    assert rows[-1]["expense_paid"] == "50.00" and rows[-1]["incurred_with_expense"] == "6600.00"
     assert (await claims.http.get("/v1/loss-runs", params={"employer_fein": EMPLOYER, "format": "csv"})
             ).text == as_csv.text
 

@@ -7,9 +7,11 @@ from services.claims.assignment import (
     Handler,
     choose_adjuster,
     choose_nurse,
+    handler_for_probable_duplicate,
     heart_hypertension_eligible,
     may_take,
     needs_nurse,
+    nurse_over_cap,
     suggests_heart_hypertension,
 )
 
@@ -102,3 +104,35 @@ def test_suggests_heart_hypertension(occupation, description, body_parts, sugges
 )
 def test_heart_hypertension_hire_date(hired_on, eligible):
     assert heart_hypertension_eligible(hired_on) is eligible
+
+
+@pytest.mark.parametrize(
+    ("nurse", "full"),
+    [
+        (adj("nia", 2, role="nurse_case_manager", lt_cap=3), False),  # the day before the cap
+        (adj("nia", 3, role="nurse_case_manager", lt_cap=3), True),  # at the cap
+        (adj("nia", 2, 1, role="nurse_case_manager", lt_cap=3), True),  # all open claims count
+        (adj("nia", role="nurse_case_manager", lt_cap=0), True),
+    ],
+)
+def test_nurse_cap(nurse, full):
+    assert (nurse_over_cap(nurse) is not None) == full
+    assert (choose_nurse([nurse]) is None) == full
+
+
+@pytest.mark.parametrize(
+    ("handler", "original", "needs", "chosen", "says"),
+    [
+        (adj("ava", 100, lt_cap=100), "WC-2026-000001", LOST, "ava", "not counted against the caps"),
+        (None, "WC-2026-000001", LOST, None, "waits for that claim's adjuster"),
+        (None, None, LOST, None, "waits for the first report's claim"),
+        (adj("ava", expires=date(2026, 11, 21)), "WC-2026-000001", LOST, None, "licence expired"),
+        (adj("ava", expires=TODAY), "WC-2026-000001", LOST, "ava", "same adjuster"),  # the last day
+        (adj("ava", active=False), "WC-2026-000001", LOST, None, "not active"),
+        (adj("ava"), "WC-2026-000001", HEART, None, "heart_hypertension specialist"),
+    ],
+)
+def test_a_probable_duplicate_goes_to_the_first_claims_adjuster(handler, original, needs, chosen, says):
+    found, reason = handler_for_probable_duplicate(handler, original, needs, TODAY)
+    assert (found.username if found else None) == chosen
+    assert says in reason

@@ -59,6 +59,7 @@ def test_loss_run_for_one_employer():
             medical=amounts("1250.25", "500.00", "1750.25"),  # 1000.00 + 250.25 paid
             indemnity=amounts("2500.50", "4000.00", "6500.50"),
             total=amounts("3750.75", "4500.00", "8250.75"),
+            expense=amounts("300.00", "0.00", "300.00"),  # beside the losses, not in them
         ),
         LossRunRow(2024, 0, 0, ZERO, ZERO, ZERO),  # a year without claims still has a row
         LossRunRow(
@@ -113,6 +114,7 @@ def test_accident_year_is_the_calendar_year(day, year):
         ([], [OutstandingReserve("WC-404", D("1"), D("1"))], "unknown claim WC-404"),
         ([], [RESERVES[0], RESERVES[0]], "more than one reserve for claim WC-1"),
         ([], [OutstandingReserve("WC-1", D("-1"), D("0"))], "negative reserve"),
+        ([], [OutstandingReserve("WC-1", D("0"), D("0"), D("-1"))], "negative reserve"),
     ],
 )
 def test_bad_inputs_are_rejected(payments, reserves, message):
@@ -123,3 +125,23 @@ def test_bad_inputs_are_rejected(payments, reserves, message):
 def test_a_loss_run_needs_at_least_one_year():
     with pytest.raises(ValueError):
         loss_run(CLAIMS, PAYMENTS, RESERVES, as_of=AS_OF, years=0)
+
+
+def test_expense_is_beside_the_losses_and_with_them_reconciles_with_the_claims():
+    claims = [LossRunClaim("WC-9", EMPLOYER, date(2025, 1, 2), "temporary_total")]
+    payments = [LossPayment("WC-9", "indemnity", D("500.00"), date(2025, 2, 1)),
+                LossPayment("WC-9", "expense", D("40.00"), date(2025, 2, 1))]
+    reserves = [OutstandingReserve("WC-9", D("100.00"), D("1000.00"), D("60.00"))]
+    (row,) = loss_run(claims, payments, reserves, as_of=AS_OF, years=1)
+    assert row.total == amounts("500.00", "1100.00", "1600.00")  # item 12: medical + indemnity
+    assert row.expense == amounts("40.00", "60.00", "100.00")
+    assert row.with_expense == amounts("540.00", "1160.00", "1700.00")  # the claim's incurred
+
+
+def test_a_claim_closed_as_a_duplicate_is_not_counted_but_its_money_stays():
+    claims = [LossRunClaim("WC-9", EMPLOYER, date(2025, 1, 2), "medical_only"),
+              LossRunClaim("WC-10", EMPLOYER, date(2025, 1, 2), "medical_only", duplicate=True)]
+    payments = [LossPayment("WC-10", "medical", D("75.00"), date(2025, 1, 3))]
+    (row,) = loss_run(claims, payments, [], as_of=AS_OF, years=1)
+    assert (row.claims, row.medical_only_claims, row.duplicates_excluded) == (1, 1, 1)
+    assert row.medical == amounts("75.00", "0.00", "75.00")
