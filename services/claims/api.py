@@ -10,12 +10,11 @@ from fastapi import Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, BeforeValidator
 from pydantic_core import PydanticCustomError
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.claims.assignment import DEFAULT_LOST_TIME_CAP, DEFAULT_MEDICAL_ONLY_CAP
 from shared.auth import ApiClient
-from shared.http.idempotency import check_key, previous_answer, remember_answer, request_fingerprint
+from shared.http.idempotency import create_once as shared_create_once
 from shared.http.security import requires
 from shared.service import ServiceRuntime
 from shared.settings import ServiceSettings
@@ -66,26 +65,6 @@ async def create_once(
     request: Request, client: ApiClient, idempotency_key: str | None, body: BaseModel,
     work: Callable[[AsyncSession], Awaitable[dict[str, Any]]], status_code: int = 201,
 ) -> JSONResponse:
-    """Run `work` in one transaction and answer `status_code`; with an `Idempotency-Key`, a
-    retry with the same body gets the first answer and another body gets 409."""
-    sessions = runtime_of(request).sessions
-    fingerprint = request_fingerprint("POST", request.url.path, body.model_dump(mode="json"))
-    key = check_key(idempotency_key) if idempotency_key is not None else None
-    try:
-        async with sessions() as session, session.begin():
-            if key is not None:
-                earlier = await previous_answer(session, client.client, key, fingerprint)
-                if earlier is not None:
-                    return JSONResponse(earlier[1], status_code=earlier[0])
-            answer = await work(session)
-            if key is not None:
-                remember_answer(session, client.client, key, fingerprint, status_code, answer)
-    except IntegrityError:
-        if key is None:
-            raise
-        async with sessions() as session:  # a concurrent retry with the same key won
-            earlier = await previous_answer(session, client.client, key, fingerprint)
-        if earlier is None:
-            raise
-        return JSONResponse(earlier[1], status_code=earlier[0])
-    return JSONResponse(answer, status_code=status_code)
+    """`shared.http.idempotency.create_once` on this service's database."""
+    return await shared_create_once(runtime_of(request).sessions, request, client,
+                                    idempotency_key, body, work, status_code)

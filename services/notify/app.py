@@ -19,7 +19,6 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, R
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Select
 from sqlmodel import col
 
@@ -43,7 +42,7 @@ from services.notify.settings import NotifySettings
 from services.notify.transports import FileTransport, Transports
 from shared.auth import ApiClient
 from shared.db import utcnow
-from shared.http.idempotency import check_key, previous_answer, remember_answer, request_fingerprint
+from shared.http.idempotency import create_once
 from shared.http.pagination import Page, PageDep
 from shared.http.security import requires
 from shared.service import ServiceDefinition, ServiceRuntime, create_app
@@ -145,33 +144,9 @@ async def subscribe(
         log.info("webhook subscription %s for %s created by %s", row.id, row.employer_fein, client.client)
         return _subscription_out(row).model_dump(mode="json")
 
-    return await _create_once(runtime, request, client, idempotency_key, body, create)
+    return await create_once(runtime.sessions, request, client, idempotency_key, body, create)
 
 
-async def _create_once(runtime: ServiceRuntime, request: Request, client: ApiClient,
-                       idempotency_key: str | None, body: BaseModel, create: Any) -> JSONResponse:
-    """`create` in one transaction, answered 201; with an `Idempotency-Key`, a retry with the
-    same body gets the first answer and another body 409 (contract, common rules)."""
-    fingerprint = request_fingerprint("POST", request.url.path, body.model_dump(mode="json"))
-    key = check_key(idempotency_key) if idempotency_key is not None else None
-    try:
-        async with runtime.sessions() as session, session.begin():
-            if key is not None:
-                earlier = await previous_answer(session, client.client, key, fingerprint)
-                if earlier is not None:
-                    return JSONResponse(earlier[1], status_code=earlier[0])
-            answer = await create(session)
-            if key is not None:
-                remember_answer(session, client.client, key, fingerprint, 201, answer)
-    except IntegrityError:
-        if key is None:
-            raise
-        async with runtime.sessions() as session:  # a concurrent retry with the same key won
-            earlier = await previous_answer(session, client.client, key, fingerprint)
-        if earlier is None:
-            raise
-        return JSONResponse(earlier[1], status_code=earlier[0])
-    return JSONResponse(answer, status_code=201)
 
 
 @router.get("/subscriptions", response_model=Page[SubscriptionOut])

@@ -30,6 +30,7 @@ class OutboxRelay:
         self.producer: AIOKafkaProducer | None = None
         self.cipher = PiiCipher(settings.pii_keys) if settings.pii_keys else None
         self.broker_failed = asyncio.Event()
+        self.stopping = False
         self._wake = asyncio.Event()
         self._last_sweep = utcnow()
 
@@ -37,7 +38,7 @@ class OutboxRelay:
         self._wake.set()
 
     async def run(self) -> None:
-        while True:
+        while not self.stopping:
             try:
                 await asyncio.wait_for(self._wake.wait(), self.settings.outbox_poll_interval_s)
             except TimeoutError:

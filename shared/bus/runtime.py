@@ -29,6 +29,18 @@ log = logging.getLogger(__name__)
 EPOCH_STATE = "broker_epoch"
 
 
+async def cancel_until_done(task: asyncio.Task[None], limit_s: float) -> None:
+    """Cancel `task` and wait for it, cancelling again if a client library swallowed the
+    cancellation (aiokafka can turn one into a connection error, which the loops retry)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limit_s
+    while not task.done() and loop.time() < deadline:
+        task.cancel()
+        await asyncio.wait({task}, timeout=0.5)
+    if task.done() and not task.cancelled():
+        task.exception()  # retrieved, so asyncio does not warn about it
+
+
 class BrokerReset(Exception):
     """The broker lost its data (epoch marker missing or changed)."""
 
@@ -51,6 +63,7 @@ class Bus:
         self._consumer_tasks: list[asyncio.Task[None]] = []
         self._consumer_loops: list[ConsumerLoop] = []
         self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
         wake_on_commit(sessions, self.relay.wake)
 
     def status(self) -> dict[str, object]:
@@ -66,16 +79,15 @@ class Bus:
         ]
 
     async def stop(self) -> None:
+        self._stopping = True
+        self.relay.stopping = True
         for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await asyncio.wait_for(task, 15)
+            await cancel_until_done(task, 15)
         await self._disconnect()
 
     async def _supervise(self) -> None:
         backoff = 0.25
-        while True:
+        while not self._stopping:
             try:
                 await self._connect()
                 backoff = 0.25
@@ -136,7 +148,7 @@ class Bus:
 
     async def _watch(self) -> None:
         assert self._admin is not None
-        while True:
+        while not self._stopping:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.relay.broker_failed.wait(),
                                        self.settings.broker_check_interval_s)
@@ -156,10 +168,7 @@ class Bus:
     async def _disconnect(self) -> None:
         self.relay.producer = None
         for task in self._consumer_tasks:
-            task.cancel()
-        for task in self._consumer_tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await asyncio.wait_for(task, 15)
+            await cancel_until_done(task, 15)
         self._consumer_tasks = []
         self._consumer_loops = []
         if self._producer is not None:

@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
-from fastapi import HTTPException, status
+from fastapi import HTTPException, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import Column, Text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import Field
 
+from shared.auth import ApiClient
 from shared.db import SharedTable, UTCDateTime, utcnow
 
 
@@ -64,3 +69,32 @@ def remember_answer(
         client=client, key=key, request_hash=fingerprint, status_code=status_code,
         response=json.dumps(body, default=str), created_at=utcnow(),
     ))
+
+
+async def create_once(
+    sessions: async_sessionmaker[AsyncSession], request: Request, client: ApiClient,
+    idempotency_key: str | None, body: BaseModel,
+    work: Callable[[AsyncSession], Awaitable[dict[str, Any]]], status_code: int = 201,
+) -> JSONResponse:
+    """Run `work` in one transaction and answer `status_code`; with an `Idempotency-Key`, a
+    retry with the same body gets the first answer and another body gets 409."""
+    fingerprint = request_fingerprint("POST", request.url.path, body.model_dump(mode="json"))
+    key = check_key(idempotency_key) if idempotency_key is not None else None
+    try:
+        async with sessions() as session, session.begin():
+            if key is not None:
+                earlier = await previous_answer(session, client.client, key, fingerprint)
+                if earlier is not None:
+                    return JSONResponse(earlier[1], status_code=earlier[0])
+            answer = await work(session)
+            if key is not None:
+                remember_answer(session, client.client, key, fingerprint, status_code, answer)
+    except IntegrityError:
+        if key is None:
+            raise
+        async with sessions() as session:  # a concurrent retry with the same key won
+            earlier = await previous_answer(session, client.client, key, fingerprint)
+        if earlier is None:
+            raise
+        return JSONResponse(earlier[1], status_code=earlier[0])
+    return JSONResponse(answer, status_code=status_code)
