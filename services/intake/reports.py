@@ -138,6 +138,7 @@ def injury_reported_event(
         flags=[f["code"] for f in json.loads(row["flags"])],
         probable_duplicate_of=row["probable_duplicate_of"],
         publication=publication,
+        caller_phone=(details.get("caller") or {}).get("phone"),
     )
     return new_event(source=SOURCE, type="intake.injury-reported", subject=row["id"], data=data)
 
@@ -178,6 +179,7 @@ def injury_reported_payload(
             "flags": [f["code"] for f in json.loads(row["flags"])],
             "probable_duplicate_of": row["probable_duplicate_of"],
             "publication": publication,
+            "caller_phone": (details.get("caller") or {}).get("phone"),
         },
     }
     return event_id, json.dumps(document, separators=(",", ":")).encode()

@@ -45,7 +45,8 @@ def page_for(report: InjuryReported) -> Page:
     employer = report.employer.name
     where = f"{employer}, {report.employer.location}" if report.employer.location else employer
     injured = _local(report.injury.occurred_at)
-    call_back = report.employee.phone
+    call_back = report.caller_phone or report.employee.phone
+    whose = "caller's" if report.caller_phone else "employee's"
     duplicate = " Probable duplicate of an earlier report." if report.probable_duplicate_of else ""
     sms = (f"Claimline CATASTROPHIC injury {report.confirmation_number} ({severity_words(report)}). "
            f"{where}. Injured {injured}."
@@ -58,7 +59,7 @@ def page_for(report: InjuryReported) -> Page:
         f"Employer: {employer} (FEIN {report.employer.fein})",
         f"Location: {report.employer.location or 'not given'}",
         f"Time of injury: {injured}",
-        f"Call back (employee's phone): {call_back or 'not given'}",
+        f"Call back ({whose} phone): {call_back or 'not given'}",
         f"Reported: {_local(report.received_at)} by {report.channel}",
     ]
     if duplicate:

@@ -66,6 +66,7 @@ class InjuryReported(EventData):
     flags: list[str] = []
     probable_duplicate_of: str | None = None
     publication: int = Field(1, description="1 on first publication; higher on re-publication")
+    caller_phone: str | None = Field(None, description="who to call back (the caller, E.164)")
 
 
 # claims ---------------------------------------------------------------------------------

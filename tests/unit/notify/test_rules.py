@@ -99,3 +99,11 @@ def test_a_subscription_names_each_bad_field() -> None:
         })
     locs = {tuple(e["loc"]) for e in raised.value.errors()}  # type: ignore[attr-defined]
     assert locs == {("url",), ("event_types", 1), ("event_types", 2), ("employer_fein",), ("secret",)}
+
+
+def test_the_page_calls_back_the_caller_before_the_employee() -> None:
+    report = injury_report(phone="+18605550100").model_copy(update={"caller_phone": "+12035550111"})
+    page = page_for(report)
+    assert "Call back +12035550111" in page.sms
+    assert "Call back (caller's phone): +12035550111" in page.email
+    assert "+18605550100" not in page.sms
