@@ -65,7 +65,8 @@ def make_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
-    kwargs.setdefault("pool_pre_ping", True)
+    kwargs.setdefault("pool_recycle", 300)  # no pre-ping round trip: a dropped connection
+    # fails one statement, and SQLAlchemy then invalidates the whole pool
     return create_async_engine(url, **kwargs)
 
 

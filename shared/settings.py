@@ -41,7 +41,7 @@ class ServiceSettings(BaseSettings):
     broker_check_interval_s: float = 2.0
 
     outbox_poll_interval_s: float = 1.0
-    outbox_linger_s: float = 0.005
+    outbox_linger_s: float = 0.02
     outbox_batch_size: int = 500
     outbox_retention_hours: float = 168.0
 
