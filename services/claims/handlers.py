@@ -6,7 +6,8 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy import insert as core_insert
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,6 +36,38 @@ from shared.events.envelope import CloudEvent, new_event
 
 SOURCE = "claimline/claims"
 
+# Plain tables for the hot path (opening a claim): Core statements skip the ORM's
+# per-statement compile and load overhead where no mapped object is needed.
+_CLAIMS = Claim.__table__  # type: ignore[attr-defined]
+_SEQUENCES = ClaimSequence.__table__  # type: ignore[attr-defined]
+_COVERAGE = CoverageRecord.__table__  # type: ignore[attr-defined]
+_HISTORY = ClaimHistory.__table__  # type: ignore[attr-defined]
+_STATUS_CHANGES = ClaimStatusChange.__table__  # type: ignore[attr-defined]
+_CLASSIFICATIONS = ClassificationChange.__table__  # type: ignore[attr-defined]
+# Built once: building a statement costs more than running it here.
+_CLAIM_NUMBER_OF_REPORT = select(_CLAIMS.c.claim_number).where(
+    _CLAIMS.c.report_id == bindparam("report_id"))
+_EARLIER_DUPLICATES = (
+    select(_CLAIMS.c.claim_number)
+    .where(_CLAIMS.c.probable_duplicate_of_report_id == bindparam("report_id"),
+           _CLAIMS.c.probable_duplicate_of.is_(None))
+    .order_by(_CLAIMS.c.claim_number).with_for_update()
+)
+_COVERAGE_OF = (
+    select(_COVERAGE.c.coverage, _COVERAGE.c.effective_from, _COVERAGE.c.effective_to)
+    .where(_COVERAGE.c.employer_fein == bindparam("fein"))
+    .order_by(_COVERAGE.c.id.desc())
+)
+_INSERT_HISTORY = core_insert(_HISTORY)
+_INSERT_STATUS_CHANGE = core_insert(_STATUS_CHANGES)
+_INSERT_CLASSIFICATION = core_insert(_CLASSIFICATIONS)
+_BUMP_SEQUENCE = {
+    dialect: insert(_SEQUENCES).values(year=bindparam("year"), last=1)
+    .on_conflict_do_update(index_elements=["year"], set_={"last": _SEQUENCES.c.last + 1})
+    .returning(_SEQUENCES.c.last)
+    for dialect, insert in (("postgresql", postgresql_insert), ("sqlite", sqlite_insert))
+}
+
 INITIAL_CLASSIFICATION = {
     "first_aid": "medical_only",
     "medical_only": "medical_only",
@@ -51,23 +84,17 @@ async def next_claim_number(session: AsyncSession, year: int) -> str:
     stays locked until the transaction ends, so concurrent openings never share or skip a
     number (two "first" claims of a year cannot both insert it).
     """
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    bumped = await session.execute(
-        insert(ClaimSequence).values(year=year, last=1)
-        .on_conflict_do_update(index_elements=["year"], set_={"last": ClaimSequence.last + 1})
-        .returning(col(ClaimSequence.last))
-    )
+    dialect = "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
+    bumped = await session.execute(_BUMP_SEQUENCE[dialect], {"year": year})
     return claim_number(year, bumped.scalar_one())
 
 
 async def coverage_on(session: AsyncSession, fein: str, day: object) -> str:
-    rows = (await session.execute(
-        select(CoverageRecord).where(CoverageRecord.employer_fein == fein)  # type: ignore[arg-type]
-        .order_by(CoverageRecord.id.desc())  # type: ignore[union-attr]
-    )).scalars()
-    for entry in rows:
-        if entry.effective_from <= day and (entry.effective_to is None or day <= entry.effective_to):  # type: ignore[operator]
-            return entry.coverage
+    """The employer's coverage on `day`: the latest record (by id) whose period holds it."""
+    rows = (await session.execute(_COVERAGE_OF, {"fein": fein})).all()
+    for coverage, effective_from, effective_to in rows:
+        if effective_from <= day and (effective_to is None or day <= effective_to):
+            return str(coverage)
     return "none_on_file"
 
 
@@ -100,6 +127,15 @@ async def on_injury_reported(session: AsyncSession, event: CloudEvent, data: Eve
     later with `POST /v1/claims/{n}/flags`.
     """
     assert isinstance(data, InjuryReported)
+    # Whatever earlier events of this batch staged is written once, here; the opening itself
+    # then runs without autoflushes (its reads are Core statements or locked rows looked up
+    # by key) and is written with the transaction's commit or the next event's flush.
+    await session.flush()
+    with session.no_autoflush:
+        await _open_claim(session, event, data)
+
+
+async def _open_claim(session: AsyncSession, event: CloudEvent, data: InjuryReported) -> None:
     actor = f"event:{event.source}"
     now = utcnow()
     existing = await _claim_of_report(session, data.report_id)
@@ -139,10 +175,12 @@ async def on_injury_reported(session: AsyncSession, event: CloudEvent, data: Eve
         duplicate_review=PENDING if linked_report else None,
     )
     session.add(claim)
-    session.add(ClaimStatusChange(claim_number=claim.claim_number, status="open",
-                                  effective_on=ct_date(data.received_at), at=now, actor=actor))
-    session.add(ClassificationChange(claim_number=claim.claim_number, classification=classification,
-                                     effective_on=date_of_injury, at=now, actor=actor))
+    await session.execute(_INSERT_STATUS_CHANGE, {
+        "claim_number": claim.claim_number, "status": "open",
+        "effective_on": ct_date(data.received_at), "at": now, "actor": actor})
+    await session.execute(_INSERT_CLASSIFICATION, {
+        "claim_number": claim.claim_number, "classification": classification,
+        "effective_on": date_of_injury, "at": now, "actor": actor})
     earlier = await _earlier_duplicates(session, data.report_id)  # claims first, then roster
     roster = await load_roster(session, lock=True)
     assigned = auto_assign(session, claim, roster, now, record_misses=True, original=original)
@@ -156,19 +194,20 @@ async def on_injury_reported(session: AsyncSession, event: CloudEvent, data: Eve
         details |= {**assigned, "assigned_by": AUTO_ASSIGNMENT}
     if heart_hypertension:
         details["heart_hypertension"] = "suggested by occupation and injury (CGS 7-433c)"
-    session.add(ClaimHistory(
-        claim_number=claim.claim_number, at=now, actor=actor,
-        action="opened", details=json.dumps(details),
-    ))
+    await session.execute(_INSERT_HISTORY, {
+        "claim_number": claim.claim_number, "at": now, "actor": actor,
+        "action": "opened", "details": json.dumps(details)})
     add_event(session, claim_opened_event(claim),
               priority=PRIORITY_URGENT if claim.catastrophic else 0)
     _link_earlier_duplicates(session, claim, earlier, roster, actor, now)
 
 
 async def _claim_of_report(session: AsyncSession, report_id: str) -> Claim | None:
-    return (await session.execute(
-        select(Claim).where(col(Claim.report_id) == report_id)
-    )).scalar_one_or_none()
+    """The claim of a report: its number by a Core lookup (most reports have none yet),
+    then the mapped claim (from the identity map when this transaction has it)."""
+    number = (await session.execute(
+        _CLAIM_NUMBER_OF_REPORT, {"report_id": report_id})).scalar_one_or_none()
+    return None if number is None else await session.get(Claim, number)
 
 
 def _linked_report(data: InjuryReported) -> str | None:
@@ -185,10 +224,13 @@ async def _original_of(session: AsyncSession, data: InjuryReported) -> Claim | N
 async def _earlier_duplicates(session: AsyncSession, report_id: str) -> list[Claim]:
     """Claims of later reports linked to this one that opened before it (events of different
     reports may arrive in any order), locked."""
+    numbers = list((await session.execute(
+        _EARLIER_DUPLICATES, {"report_id": report_id})).scalars())
+    if not numbers:  # the common case: one cheap statement, nothing mapped
+        return []
     return list((await session.execute(
-        select(Claim).where(col(Claim.probable_duplicate_of_report_id) == report_id,
-                            col(Claim.probable_duplicate_of).is_(None))
-        .order_by(col(Claim.claim_number)).with_for_update()
+        select(Claim).where(col(Claim.claim_number).in_(numbers))
+        .order_by(col(Claim.claim_number))
     )).scalars().all())
 
 

@@ -1,0 +1,145 @@
+"""Micro-benchmark: CPU per claim opened from an `intake.injury-reported` event.
+
+    .venv/bin/python -m bench.claims_opening [--events 1000] [--label after]
+
+Starts the claims service in-process (its app lifespan: migrations, bus, outbox relay) on a
+fresh PostgreSQL database (`tests.support.infrastructure`, 127.0.0.1:5432) with the
+development broker, puts a small roster on it (3 adjusters, 1 nurse case manager), then
+applies N events through `shared.bus.consumer.apply_events` one at a time (batches of 1, as
+at 50 reports/s) and reports the process CPU (`time.process_time()`) spent per event.
+A warm-up of 50 events is not counted. Results go to `bench/results/claims-opening-<date>.json`
+(one entry per label, so before/after runs sit side by side).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bench.intake import RESULTS, machine
+from claimline.catalogue import definition
+from services.claims.models import Adjuster
+from shared.bus.consumer import apply_events
+from shared.devbroker import DevBroker
+from shared.events.catalogue import (
+    InjuryReported,
+    ReportedEmployee,
+    ReportedEmployer,
+    ReportedInjury,
+)
+from shared.events.envelope import CloudEvent, new_event
+from shared.pii import new_pii_key
+from shared.service import ServiceRuntime, create_app
+from tests.support.infrastructure import create_database, drop_database
+
+SEVERITIES = ["medical_only"] * 5 + ["lost_time"] * 3 + ["first_aid", "catastrophic"]
+ROSTER = [  # username, role, specialties
+    ("adj.ames", "adjuster", ""),
+    ("adj.baker", "adjuster", "catastrophic"),
+    ("adj.cruz", "adjuster", "heart_hypertension"),
+    ("rn.diaz", "nurse_case_manager", ""),
+]
+
+
+def injury_event(n: int, rng: random.Random, earlier: list[str]) -> CloudEvent:
+    received = datetime.now(UTC)
+    severity = rng.choice(SEVERITIES)
+    linked = rng.choice(earlier) if earlier and rng.random() < 0.02 else None
+    data = InjuryReported(
+        report_id=str(uuid.uuid4()), confirmation_number=f"CL-BENCH-{n:05d}",
+        received_at=received, channel="ivr",
+        employer=ReportedEmployer(fein=f"06-{1000000 + n % 20:07d}", name="Shoreline Health"),
+        employee=ReportedEmployee(first_name="Ana", last_name=f"Diaz{n:05d}", occupation="RN"),
+        injury=ReportedInjury(
+            occurred_at=received - timedelta(hours=1),
+            description="Lifted patient, sharp pain in lower back", body_parts=["lower back"],
+            severity=severity, reported_to_employer_on=None),  # type: ignore[arg-type]
+        catastrophic=severity in ("catastrophic", "fatal"), publication=1,
+        flags=[], probable_duplicate_of=linked,
+    )
+    return new_event(source="claimline/intake", type="intake.injury-reported",
+                     subject=data.report_id, data=data)
+
+
+async def seed_roster(runtime: ServiceRuntime) -> None:
+    async with runtime.sessions() as session, session.begin():
+        for username, role, specialties in ROSTER:
+            session.add(Adjuster(username=username, name=username, role=role,
+                                 specialties=specialties, lost_time_cap=400,
+                                 medical_only_cap=900, license_expires_on=date(2099, 1, 1),
+                                 created_at=datetime.now(UTC)))
+
+
+async def measure(events: int, warmup: int) -> dict[str, Any]:
+    from services.claims.api import ClaimsSettings
+
+    url = await create_database("bench_claims")
+    broker = DevBroker().start()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            settings = ClaimsSettings(
+                service="claims", database_url=url, data_dir=Path(folder) / "claims",
+                api_keys_file=Path(folder) / "keys.json",
+                kafka_bootstrap_servers=broker.bootstrap_servers, pii_keys=new_pii_key(),
+                deadline_scan_interval_s=3600,
+            )
+            app = create_app(definition("claims"), settings)
+            async with app.router.lifespan_context(app):
+                runtime: ServiceRuntime = app.state.runtime
+                await seed_roster(runtime)
+                subscription = runtime.subscriptions[0]
+                rng = random.Random(7)
+                reports: list[str] = []
+                samples: list[float] = []
+                for n in range(warmup + events):
+                    event = injury_event(n, rng, reports)
+                    reports.append(event.data["report_id"])
+                    started = time.process_time()
+                    [applied] = await apply_events(runtime.sessions, subscription, [event])
+                    spent = time.process_time() - started
+                    assert applied
+                    if n >= warmup:
+                        samples.append(spent * 1000)
+    finally:
+        broker.stop()
+        await drop_database(url)
+    samples.sort()
+    return {
+        "events": events, "warmup": warmup, "batch_size": 1,
+        "cpu_ms_per_event_mean": round(statistics.fmean(samples), 3),
+        "cpu_ms_per_event_p50": round(samples[len(samples) // 2], 3),
+        "cpu_ms_per_event_p90": round(samples[int(len(samples) * 0.9)], 3),
+        "cpu_ms_total": round(sum(samples), 1),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="CPU per claim opened (module docstring)")
+    parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument("--label", default="run")
+    args = parser.parse_args()
+    result = asyncio.run(measure(args.events, args.warmup))
+    result |= {"label": args.label, "at": datetime.now(UTC).isoformat(timespec="seconds")}
+    print(json.dumps(result, indent=2))
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"claims-opening-{datetime.now(UTC).date().isoformat()}.json"
+    document: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+    document["machine"] = machine()
+    document.setdefault("runs", {})[args.label] = result
+    path.write_text(json.dumps(document, indent=2) + "\n")
+    print(f"written to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
