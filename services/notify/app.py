@@ -23,7 +23,7 @@ from sqlalchemy.sql import Select
 from sqlmodel import col
 
 from services.notify.delivery import DeliveryWorker, count_waiting, wake_on_staged
-from services.notify.handlers import subscriptions
+from services.notify.handlers import subscription_cache, subscriptions
 from services.notify.models import Notification, OnCallChange, ReceivedEvent, WebhookSubscription
 from services.notify.notifications import current_on_call
 from services.notify.retry import RetrySchedule
@@ -144,7 +144,9 @@ async def subscribe(
         log.info("webhook subscription %s for %s created by %s", row.id, row.employer_fein, client.client)
         return _subscription_out(row).model_dump(mode="json")
 
-    return await create_once(runtime.sessions, request, client, idempotency_key, body, create)
+    answer = await create_once(runtime.sessions, request, client, idempotency_key, body, create)
+    subscription_cache(runtime).invalidate()  # committed: the next event sees it
+    return answer
 
 
 
@@ -184,6 +186,7 @@ async def unsubscribe(subscription_id: str, request: Request, client: Writer) ->
         row = await _live_subscription(session, subscription_id)
         row.deleted_at = utcnow()
         row.deleted_by = client.client
+    subscription_cache(_runtime(request)).invalidate()  # committed: no more staging for it
     log.info("webhook subscription %s deleted by %s", subscription_id, client.client)
     return Response(status_code=204)
 

@@ -5,13 +5,23 @@ notifications it causes are written in that same transaction (exactly once), and
 delivery worker sends them after the commit (at least once). A page that cannot even be
 addressed (nobody on call) is written as `failed` at once, with `notify.delivery-failed`
 in the outbox and an ERROR in the log: never silence.
+
+Live webhook subscriptions are matched from an in-process cache (`SubscriptionCache`), not a
+query per event: this process drops it whenever it creates or deletes a subscription, and
+otherwise reads the table again at most every `webhook_subscriptions_ttl_s` (2 s), so a
+subscription created or deleted through another replica takes effect here within that time.
+(A delivery staged for a subscription deleted meanwhile ends `failed`, "deleted before
+delivery", as one staged just before a deletion always did.)
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import time
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,6 +51,60 @@ async def current_on_call(session: AsyncSession) -> OnCallChange | None:
     return (await session.execute(
         select(OnCallChange).order_by(col(OnCallChange.id).desc()).limit(1)
     )).scalars().first()
+
+
+@dataclass(frozen=True)
+class LiveSubscription:
+    """What staging needs of a live webhook subscription (the secret is read at delivery)."""
+
+    id: str
+    url: str
+
+
+class SubscriptionCache:
+    """Live webhook subscriptions by (event type, employer FEIN), read at most every `ttl_s`.
+
+    `invalidate` after this process commits a change to the subscriptions: the next event
+    reads them again. A read that was under way while a change was committed is used once
+    but not kept (it may predate the change). `ttl_s <= 0` reads them for every event.
+    """
+
+    def __init__(self, ttl_s: float = 2.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl_s = ttl_s
+        self._clock = clock
+        self._matching: dict[tuple[str, str], tuple[LiveSubscription, ...]] = {}
+        self._read_at: float | None = None
+        self._generation = 0
+
+    def invalidate(self) -> None:
+        self._generation += 1
+        self._read_at = None
+
+    def _fresh(self) -> bool:
+        return self._read_at is not None and self._clock() - self._read_at < self.ttl_s
+
+    async def matching(
+        self, session: AsyncSession, event_type: str, fein: str
+    ) -> tuple[LiveSubscription, ...]:
+        if not self._fresh():
+            await self._read(session)
+        return self._matching.get((event_type, fein), ())
+
+    async def _read(self, session: AsyncSession) -> None:
+        generation = self._generation
+        with session.no_autoflush:
+            rows = (await session.execute(
+                select(col(WebhookSubscription.id), col(WebhookSubscription.url),
+                       col(WebhookSubscription.event_types), col(WebhookSubscription.employer_fein))
+                .where(col(WebhookSubscription.deleted_at).is_(None))
+            )).all()
+        matching: dict[tuple[str, str], list[LiveSubscription]] = {}
+        for subscription_id, url, event_types, fein in rows:
+            live = LiveSubscription(id=subscription_id, url=url)
+            for event_type in dict.fromkeys(json.loads(event_types)):
+                matching.setdefault((event_type, fein), []).append(live)
+        self._matching = {key: tuple(found) for key, found in matching.items()}
+        self._read_at = self._clock() if generation == self._generation else None
 
 
 def _notification(
@@ -122,22 +186,20 @@ async def stage_page(
     return staged
 
 
-async def stage_webhooks(session: AsyncSession, cipher: PiiCipher, event: CloudEvent) -> list[Notification]:
+async def stage_webhooks(
+    session: AsyncSession, cipher: PiiCipher, event: CloudEvent, cache: SubscriptionCache | None = None,
+) -> list[Notification]:
     """A webhook notification for each live subscription that matches the event.
 
     A re-published injury report (same `report_id`) is sent to a subscription only once.
+    Without a `cache` the subscriptions are read from the database now.
     """
-    fein = employer_fein_of(event.data)
-    if fein is None or event.type in UNSUBSCRIBABLE:
+    if event.type in UNSUBSCRIBABLE:
         return []
-    subscriptions = [
-        s for s in (await session.execute(
-            select(WebhookSubscription)
-            .where(col(WebhookSubscription.employer_fein) == fein)
-            .where(col(WebhookSubscription.deleted_at).is_(None))
-        )).scalars()
-        if event.type in json.loads(s.event_types)
-    ]
+    fein = employer_fein_of(event.data)
+    if fein is None:
+        return []
+    subscriptions = await (cache or SubscriptionCache(ttl_s=0)).matching(session, event.type, fein)
     if not subscriptions:
         return []
     keys: dict[str, str | None] = {s.id: None for s in subscriptions}

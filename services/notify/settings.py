@@ -33,3 +33,6 @@ class NotifySettings(ServiceSettings):
     delivery_timeout_s: float = 10.0  # one attempt: connect, send, answer
     delivery_concurrency: int = 16  # attempts in flight at once
     delivery_poll_interval_s: float = 1.0  # new notifications wake the worker at once; retries poll
+    # Live webhook subscriptions are cached in-process: re-read at most this often (changes
+    # made through this process apply at once; through another replica, within this time).
+    webhook_subscriptions_ttl_s: float = 2.0

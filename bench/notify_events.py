@@ -1,0 +1,157 @@
+"""Micro-benchmark: CPU per event consumed by notify.
+
+    .venv/bin/python -m bench.notify_events [--events 1000] [--label after]
+
+Starts the notify service in-process (its app lifespan: migrations, bus, delivery worker) on
+a fresh PostgreSQL database (`tests.support.infrastructure`, 127.0.0.1:5432) with the
+development broker, adds 3 live webhook subscriptions for other employers (FEINs no event
+names, subscribed to every subscribable type), then applies N mixed events (routine
+`intake.injury-reported` and `claims.claim-opened`, alternating) through
+`shared.bus.consumer.apply_events` one at a time (batches of 1, as at 50 reports/s) and
+reports the process CPU (`time.process_time()`) spent per event. A warm-up of 50 events is
+not counted. Results go to `bench/results/notify-events-<date>.json` (one entry per label,
+so before/after runs sit side by side).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bench.intake import RESULTS, machine
+from services.notify.app import DEFINITION
+from services.notify.models import WebhookSubscription
+from services.notify.settings import NotifySettings
+from services.notify.webhooks import subscribable_event_types
+from shared.bus.consumer import apply_events
+from shared.devbroker import DevBroker
+from shared.events.catalogue import (
+    ClaimOpened,
+    InjuryReported,
+    ReportedEmployee,
+    ReportedEmployer,
+    ReportedInjury,
+)
+from shared.events.envelope import CloudEvent, new_event
+from shared.pii import new_pii_key
+from shared.service import ServiceRuntime, create_app
+from tests.support.infrastructure import create_database, drop_database
+
+ROUTINE = ["medical_only"] * 5 + ["lost_time"] * 3 + ["first_aid"]
+OTHER_FEINS = ["99-0000001", "99-0000002", "99-0000003"]
+
+
+def fein(n: int) -> str:
+    return f"06-{1000000 + n % 20:07d}"
+
+
+def injury_event(n: int, rng: random.Random) -> CloudEvent:
+    received = datetime.now(UTC)
+    data = InjuryReported(
+        report_id=str(uuid.uuid4()), confirmation_number=f"CL-BENCH-{n:05d}",
+        received_at=received, channel="ivr",
+        employer=ReportedEmployer(fein=fein(n), name="Shoreline Health"),
+        employee=ReportedEmployee(first_name="Ana", last_name=f"Diaz{n:05d}", occupation="RN"),
+        injury=ReportedInjury(
+            occurred_at=received - timedelta(hours=1),
+            description="Lifted patient, sharp pain in lower back", body_parts=["lower back"],
+            severity=rng.choice(ROUTINE), reported_to_employer_on=None),  # type: ignore[arg-type]
+        catastrophic=False, publication=1, flags=[],
+    )
+    return new_event(source="claimline/intake", type="intake.injury-reported",
+                     subject=data.report_id, data=data)
+
+
+def claim_opened_event(n: int) -> CloudEvent:
+    now = datetime.now(UTC)
+    data = ClaimOpened(
+        claim_number=f"WC-BENCH-{n:06d}", report_id=str(uuid.uuid4()), employer_fein=fein(n),
+        date_of_injury=now.date(), status="open", classification="medical_only",
+        catastrophic=False, adjuster="adj.ames", opened_at=now,
+    )
+    return new_event(source="claimline/claims", type="claims.claim-opened",
+                     subject=data.claim_number, data=data)
+
+
+async def seed_subscriptions(runtime: ServiceRuntime) -> None:
+    sealed = runtime.pii().encrypt("bench-secret")
+    assert sealed is not None
+    async with runtime.sessions() as session, session.begin():
+        for other in OTHER_FEINS:
+            session.add(WebhookSubscription(
+                id=str(uuid.uuid4()), url=f"http://127.0.0.1:9/{other}",
+                event_types=json.dumps(subscribable_event_types()), employer_fein=other,
+                secret=sealed, created_by="bench", created_at=datetime.now(UTC),
+            ))
+
+
+async def measure(events: int, warmup: int) -> dict[str, Any]:
+    url = await create_database("bench_notify")
+    broker = DevBroker().start()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            settings = NotifySettings(
+                service="notify", database_url=url, data_dir=Path(folder) / "notify",
+                api_keys_file=Path(folder) / "keys.json",
+                kafka_bootstrap_servers=broker.bootstrap_servers, pii_keys=new_pii_key(),
+            )
+            app = create_app(DEFINITION, settings)
+            async with app.router.lifespan_context(app):
+                runtime: ServiceRuntime = app.state.runtime
+                await seed_subscriptions(runtime)
+                subscription = runtime.subscriptions[0]
+                rng = random.Random(7)
+                samples: list[float] = []
+                for n in range(warmup + events):
+                    event = injury_event(n, rng) if n % 2 == 0 else claim_opened_event(n)
+                    started = time.process_time()
+                    [applied] = await apply_events(runtime.sessions, subscription, [event])
+                    spent = time.process_time() - started
+                    assert applied
+                    if n >= warmup:
+                        samples.append(spent * 1000)
+    finally:
+        broker.stop()
+        await drop_database(url)
+    samples.sort()
+    return {
+        "events": events, "warmup": warmup, "batch_size": 1,
+        "mix": "alternating routine intake.injury-reported / claims.claim-opened",
+        "subscriptions": f"{len(OTHER_FEINS)} live, other FEINs, all subscribable types",
+        "cpu_ms_per_event_mean": round(statistics.fmean(samples), 3),
+        "cpu_ms_per_event_p50": round(samples[len(samples) // 2], 3),
+        "cpu_ms_per_event_p90": round(samples[int(len(samples) * 0.9)], 3),
+        "cpu_ms_total": round(sum(samples), 1),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="CPU per event consumed by notify (module docstring)")
+    parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument("--warmup", type=int, default=50)
+    parser.add_argument("--label", default="run")
+    args = parser.parse_args()
+    result = asyncio.run(measure(args.events, args.warmup))
+    result |= {"label": args.label, "at": datetime.now(UTC).isoformat(timespec="seconds")}
+    print(json.dumps(result, indent=2))
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"notify-events-{datetime.now(UTC).date().isoformat()}.json"
+    document: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
+    document["machine"] = machine()
+    document.setdefault("runs", {})[args.label] = result
+    path.write_text(json.dumps(document, indent=2) + "\n")
+    print(f"written to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
