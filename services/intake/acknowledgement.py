@@ -27,20 +27,33 @@ from shared.pii import PiiCipher
 log = logging.getLogger(__name__)
 
 
+def republication_wait(publications: int, delay: timedelta, max_delay: timedelta) -> timedelta:
+    """How long after its last publication a report with no claim is published again: the
+    delay, doubled after each publication, at most `max_delay` (a stalled claims service is
+    not flooded, and a report still goes out at least every `max_delay`)."""
+    doublings = min(max(publications - 1, 0), 30)  # 2**30 delays is past any maximum
+    return min(delay * 2 ** doublings, max(max_delay, delay))
+
+
 async def republish_unacknowledged(
     sessions: async_sessionmaker[AsyncSession], cipher: PiiCipher, *, delay: timedelta,
-    alert_after: int, limit: int = 500,
+    alert_after: int, max_delay: timedelta = timedelta(hours=1), limit: int = 500,
 ) -> int:
-    """Re-publish reports with no claim `delay` after their last publication; answer how many."""
+    """Re-publish reports with no claim once their wait is over; answer how many."""
     now = utcnow()
     async with sessions() as session, session.begin():
-        stale = (await session.execute(
+        candidates = (await session.execute(
             select(InjuryReport)
             .where(col(InjuryReport.status) == "received")
             .where(col(InjuryReport.last_published_at) <= now - delay)
-            .order_by(col(InjuryReport.catastrophic).desc(), col(InjuryReport.received_at))
+            .order_by(col(InjuryReport.last_published_at))
             .limit(limit)
         )).scalars().all()
+        stale = sorted(
+            (r for r in candidates if now - r.last_published_at
+             >= republication_wait(r.publications, delay, max_delay)),
+            key=lambda r: (not r.catastrophic, r.received_at),
+        )
         for report in stale:
             report.publications += 1
             report.last_published_at = now
@@ -72,12 +85,13 @@ async def count_awaiting_claim(sessions: async_sessionmaker[AsyncSession]) -> in
 
 async def acknowledgement_loop(
     sessions: async_sessionmaker[AsyncSession], cipher: PiiCipher, *, delay: timedelta,
-    alert_after: int, interval_s: float,
+    alert_after: int, interval_s: float, max_delay: timedelta = timedelta(hours=1),
 ) -> None:
     while True:
         await asyncio.sleep(interval_s)
         try:
-            await republish_unacknowledged(sessions, cipher, delay=delay, alert_after=alert_after)
+            await republish_unacknowledged(sessions, cipher, delay=delay, alert_after=alert_after,
+                                           max_delay=max_delay)
         except Exception as error:  # noqa: BLE001 - the database may be down; try again later
             # the type only: a database error's text can carry the statement's parameters
             log.warning("acknowledgement check failed: %s", type(error).__name__)

@@ -51,6 +51,7 @@ class IntakeSettings(ServiceSettings):
     ack_delay_s: float = 300.0  # re-publish a report with no claim after this long
     ack_check_interval_s: float = 15.0
     ack_alert_after: int = 3  # publications before an alert
+    ack_max_delay_s: float = 3600.0  # the wait doubles after each re-publication, up to this
     write_batch_size: int = 256
     write_max_pending: int = 10_000  # reports queued for the writer before callers get 503
     write_timeout_s: float = 10.0  # a caller waits at most this long for its commit, then 503
@@ -395,6 +396,7 @@ async def _start(runtime: ServiceRuntime) -> None:
     runtime.background.append(asyncio.create_task(acknowledgement_loop(
         runtime.sessions, sealer.cipher, delay=timedelta(seconds=settings.ack_delay_s),
         alert_after=settings.ack_alert_after, interval_s=settings.ack_check_interval_s,
+        max_delay=timedelta(seconds=settings.ack_max_delay_s),
     ), name="intake-acknowledgement"))
     runtime.gauge_refreshers.append(lambda: count_awaiting_claim(runtime.sessions))
 

@@ -89,4 +89,11 @@ def why_not_a_confirmation_number(text: object) -> str:
     if _characters(text) is not None:
         return ("the number's check character does not match: a character was misheard or "
                 "mistyped; read the number again")
+    compact = text.upper().translate(_SEPARATORS) if isinstance(text, str) else ""
+    if len(compact) == 10 and compact[:2] in ("CL", "C1", "CI"):
+        compact = compact[2:]
+    if len(compact) == RANDOM_CHARACTERS + 1:
+        unused = sorted({c for c in compact.translate(_READ_AS) if c not in _VALUE})
+        return (f"{', '.join(unused)} is not used in confirmation numbers: a character was "
+                "misheard; read the number again")
     return "not a confirmation number: expected CL- and 8 characters, e.g. CL-7K3F-92Q5"

@@ -81,3 +81,11 @@ def test_check_character_catches_every_single_substitution_and_adjacent_swap():
         )
         if swapped != number:
             assert normalise_confirmation_number(swapped) is None, swapped
+
+
+def test_a_letter_no_number_uses_is_called_misheard() -> None:
+    from services.intake.confirmation import why_not_a_confirmation_number
+
+    assert why_not_a_confirmation_number("CL-QYFU-XQDP").startswith("U is not used")
+    assert "misheard" in why_not_a_confirmation_number("CL-QYFU-XQDP")
+    assert why_not_a_confirmation_number("CL-12").startswith("not a confirmation number")
