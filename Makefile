@@ -26,7 +26,7 @@ test-unit: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy shared claimline services --ignore-missing-imports
+	$(BIN)/mypy shared claimline services bench --ignore-missing-imports
 
 schemas: install  ## regenerate the committed JSON Schemas of the events
 	$(BIN)/claimline schemas

@@ -13,11 +13,7 @@ A warm-up of 50 events is not counted. Results go to `bench/results/claims-openi
 
 from __future__ import annotations
 
-import argparse
-import asyncio
-import json
 import random
-import statistics
 import tempfile
 import time
 import uuid
@@ -25,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.intake import RESULTS, machine
+from bench.cpu_per_event import cpu_summary, run_cli
 from claimline.catalogue import definition
 from services.claims.models import Adjuster
 from shared.bus.consumer import apply_events
@@ -112,33 +108,11 @@ async def measure(events: int, warmup: int) -> dict[str, Any]:
     finally:
         broker.stop()
         await drop_database(url)
-    samples.sort()
-    return {
-        "events": events, "warmup": warmup, "batch_size": 1,
-        "cpu_ms_per_event_mean": round(statistics.fmean(samples), 3),
-        "cpu_ms_per_event_p50": round(samples[len(samples) // 2], 3),
-        "cpu_ms_per_event_p90": round(samples[int(len(samples) * 0.9)], 3),
-        "cpu_ms_total": round(sum(samples), 1),
-    }
+    return cpu_summary(samples, events, warmup)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="CPU per claim opened (module docstring)")
-    parser.add_argument("--events", type=int, default=1000)
-    parser.add_argument("--warmup", type=int, default=50)
-    parser.add_argument("--label", default="run")
-    args = parser.parse_args()
-    result = asyncio.run(measure(args.events, args.warmup))
-    result |= {"label": args.label, "at": datetime.now(UTC).isoformat(timespec="seconds")}
-    print(json.dumps(result, indent=2))
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"claims-opening-{datetime.now(UTC).date().isoformat()}.json"
-    document: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
-    document["machine"] = machine()
-    document.setdefault("runs", {})[args.label] = result
-    path.write_text(json.dumps(document, indent=2) + "\n")
-    print(f"written to {path}")
-    return 0
+    return run_cli("CPU per claim opened (module docstring)", "claims-opening", measure)
 
 
 if __name__ == "__main__":

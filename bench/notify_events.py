@@ -15,11 +15,8 @@ so before/after runs sit side by side).
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import json
 import random
-import statistics
 import tempfile
 import time
 import uuid
@@ -27,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.intake import RESULTS, machine
+from bench.cpu_per_event import cpu_summary, run_cli
 from services.notify.app import DEFINITION
 from services.notify.models import WebhookSubscription
 from services.notify.settings import NotifySettings
@@ -122,35 +119,14 @@ async def measure(events: int, warmup: int) -> dict[str, Any]:
     finally:
         broker.stop()
         await drop_database(url)
-    samples.sort()
-    return {
-        "events": events, "warmup": warmup, "batch_size": 1,
+    return cpu_summary(samples, events, warmup) | {
         "mix": "alternating routine intake.injury-reported / claims.claim-opened",
         "subscriptions": f"{len(OTHER_FEINS)} live, other FEINs, all subscribable types",
-        "cpu_ms_per_event_mean": round(statistics.fmean(samples), 3),
-        "cpu_ms_per_event_p50": round(samples[len(samples) // 2], 3),
-        "cpu_ms_per_event_p90": round(samples[int(len(samples) * 0.9)], 3),
-        "cpu_ms_total": round(sum(samples), 1),
     }
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="CPU per event consumed by notify (module docstring)")
-    parser.add_argument("--events", type=int, default=1000)
-    parser.add_argument("--warmup", type=int, default=50)
-    parser.add_argument("--label", default="run")
-    args = parser.parse_args()
-    result = asyncio.run(measure(args.events, args.warmup))
-    result |= {"label": args.label, "at": datetime.now(UTC).isoformat(timespec="seconds")}
-    print(json.dumps(result, indent=2))
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"notify-events-{datetime.now(UTC).date().isoformat()}.json"
-    document: dict[str, Any] = json.loads(path.read_text()) if path.exists() else {}
-    document["machine"] = machine()
-    document.setdefault("runs", {})[args.label] = result
-    path.write_text(json.dumps(document, indent=2) + "\n")
-    print(f"written to {path}")
-    return 0
+    return run_cli("CPU per event consumed by notify (module docstring)", "notify-events", measure)
 
 
 if __name__ == "__main__":

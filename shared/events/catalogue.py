@@ -65,8 +65,8 @@ class InjuryReported(EventData):
     catastrophic: bool
     flags: list[str] = []
     probable_duplicate_of: str | None = None
-    publication: int = Field(1, description="1 on first publication; higher on re-publication")
-    caller_phone: str | None = Field(None, description="who to call back (the caller, E.164)")
+    publication: int = Field(default=1, description="1 on first publication; higher on re-publication")
+    caller_phone: str | None = Field(default=None, description="who to call back (the caller, E.164)")
 
 
 # claims ---------------------------------------------------------------------------------
