@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from shared.auth import KeyStore
@@ -113,7 +113,9 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings | None =
     app.include_router(dead_letters.router)
     for router in definition.routers:
         app.include_router(router)
-    app.add_exception_handler(DBAPIError, _database_unavailable)
+    # the database down, refusing connections or timing out: 503 + Retry-After, never a 500
+    for unavailable in (SQLAlchemyError, ConnectionError, TimeoutError):
+        app.add_exception_handler(unavailable, _database_unavailable)
     app.add_middleware(RequestMetrics, service=definition.name)
     app.add_middleware(BodySizeLimit, max_bytes=definition.max_body_bytes)
     return app
