@@ -14,18 +14,12 @@ A warm-up of 50 events is not counted. Results go to `bench/results/claims-openi
 from __future__ import annotations
 
 import random
-import tempfile
-import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from bench.cpu_per_event import cpu_summary, run_cli
-from claimline.catalogue import definition
+from bench.cpu_per_event import cpu_ms_to_apply, cpu_summary, run_cli, service_in_process
 from services.claims.models import Adjuster
-from shared.bus.consumer import apply_events
-from shared.devbroker import DevBroker
 from shared.events.catalogue import (
     InjuryReported,
     ReportedEmployee,
@@ -33,9 +27,7 @@ from shared.events.catalogue import (
     ReportedInjury,
 )
 from shared.events.envelope import CloudEvent, new_event
-from shared.pii import new_pii_key
-from shared.service import ServiceRuntime, create_app
-from tests.support.infrastructure import create_database, drop_database
+from shared.service import ServiceRuntime
 
 SEVERITIES = ["medical_only"] * 5 + ["lost_time"] * 3 + ["first_aid", "catastrophic"]
 ROSTER = [  # username, role, specialties
@@ -76,38 +68,17 @@ async def seed_roster(runtime: ServiceRuntime) -> None:
 
 
 async def measure(events: int, warmup: int) -> dict[str, Any]:
-    from services.claims.api import ClaimsSettings
-
-    url = await create_database("bench_claims")
-    broker = DevBroker().start()
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            settings = ClaimsSettings(
-                service="claims", database_url=url, data_dir=Path(folder) / "claims",
-                api_keys_file=Path(folder) / "keys.json",
-                kafka_bootstrap_servers=broker.bootstrap_servers, pii_keys=new_pii_key(),
-                deadline_scan_interval_s=3600,
-            )
-            app = create_app(definition("claims"), settings)
-            async with app.router.lifespan_context(app):
-                runtime: ServiceRuntime = app.state.runtime
-                await seed_roster(runtime)
-                subscription = runtime.subscriptions[0]
-                rng = random.Random(7)
-                reports: list[str] = []
-                samples: list[float] = []
-                for n in range(warmup + events):
-                    event = injury_event(n, rng, reports)
-                    reports.append(event.data["report_id"])
-                    started = time.process_time()
-                    [applied] = await apply_events(runtime.sessions, subscription, [event])
-                    spent = time.process_time() - started
-                    assert applied
-                    if n >= warmup:
-                        samples.append(spent * 1000)
-    finally:
-        broker.stop()
-        await drop_database(url)
+    async with service_in_process("claims", deadline_scan_interval_s=3600) as runtime:
+        await seed_roster(runtime)
+        rng = random.Random(7)
+        reports: list[str] = []
+        samples: list[float] = []
+        for n in range(warmup + events):
+            event = injury_event(n, rng, reports)
+            reports.append(event.data["report_id"])
+            spent = await cpu_ms_to_apply(runtime, event)
+            if n >= warmup:
+                samples.append(spent)
     return cpu_summary(samples, events, warmup)
 
 

@@ -6,11 +6,53 @@ import argparse
 import asyncio
 import json
 import statistics
-from collections.abc import Callable, Coroutine
+import tempfile
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from bench.intake import RESULTS, machine
+from claimline.catalogue import definition
+from shared.bus.consumer import apply_events
+from shared.devbroker import DevBroker
+from shared.events.envelope import CloudEvent
+from shared.pii import new_pii_key
+from shared.service import ServiceRuntime, create_app
+from tests.support.infrastructure import create_database, drop_database
+
+
+@asynccontextmanager
+async def service_in_process(service: str, **settings: Any) -> AsyncIterator[ServiceRuntime]:
+    """One service running in this process on a fresh PostgreSQL database and dev broker."""
+    blueprint = definition(service)
+    url = await create_database(f"bench_{service}")
+    broker = DevBroker().start()
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            configured = blueprint.settings_class(
+                service=service, database_url=url, data_dir=Path(folder) / service,
+                api_keys_file=Path(folder) / "keys.json",
+                kafka_bootstrap_servers=broker.bootstrap_servers, pii_keys=new_pii_key(),
+                **settings,
+            )
+            app = create_app(blueprint, configured)
+            async with app.router.lifespan_context(app):
+                yield app.state.runtime
+    finally:
+        broker.stop()
+        await drop_database(url)
+
+
+async def cpu_ms_to_apply(runtime: ServiceRuntime, event: CloudEvent) -> float:
+    """Process CPU milliseconds to apply one event alone, as a consumer batch of one."""
+    started = time.process_time()
+    [applied] = await apply_events(runtime.sessions, runtime.subscriptions[0], [event])
+    spent = time.process_time() - started
+    assert applied
+    return spent * 1000
 
 
 def cpu_summary(samples: list[float], events: int, warmup: int) -> dict[str, Any]:

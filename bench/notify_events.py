@@ -17,20 +17,13 @@ from __future__ import annotations
 
 import json
 import random
-import tempfile
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from bench.cpu_per_event import cpu_summary, run_cli
-from services.notify.app import DEFINITION
+from bench.cpu_per_event import cpu_ms_to_apply, cpu_summary, run_cli, service_in_process
 from services.notify.models import WebhookSubscription
-from services.notify.settings import NotifySettings
 from services.notify.webhooks import subscribable_event_types
-from shared.bus.consumer import apply_events
-from shared.devbroker import DevBroker
 from shared.events.catalogue import (
     ClaimOpened,
     InjuryReported,
@@ -39,9 +32,7 @@ from shared.events.catalogue import (
     ReportedInjury,
 )
 from shared.events.envelope import CloudEvent, new_event
-from shared.pii import new_pii_key
-from shared.service import ServiceRuntime, create_app
-from tests.support.infrastructure import create_database, drop_database
+from shared.service import ServiceRuntime
 
 ROUTINE = ["medical_only"] * 5 + ["lost_time"] * 3 + ["first_aid"]
 OTHER_FEINS = ["99-0000001", "99-0000002", "99-0000003"]
@@ -92,33 +83,15 @@ async def seed_subscriptions(runtime: ServiceRuntime) -> None:
 
 
 async def measure(events: int, warmup: int) -> dict[str, Any]:
-    url = await create_database("bench_notify")
-    broker = DevBroker().start()
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            settings = NotifySettings(
-                service="notify", database_url=url, data_dir=Path(folder) / "notify",
-                api_keys_file=Path(folder) / "keys.json",
-                kafka_bootstrap_servers=broker.bootstrap_servers, pii_keys=new_pii_key(),
-            )
-            app = create_app(DEFINITION, settings)
-            async with app.router.lifespan_context(app):
-                runtime: ServiceRuntime = app.state.runtime
-                await seed_subscriptions(runtime)
-                subscription = runtime.subscriptions[0]
-                rng = random.Random(7)
-                samples: list[float] = []
-                for n in range(warmup + events):
-                    event = injury_event(n, rng) if n % 2 == 0 else claim_opened_event(n)
-                    started = time.process_time()
-                    [applied] = await apply_events(runtime.sessions, subscription, [event])
-                    spent = time.process_time() - started
-                    assert applied
-                    if n >= warmup:
-                        samples.append(spent * 1000)
-    finally:
-        broker.stop()
-        await drop_database(url)
+    async with service_in_process("notify") as runtime:
+        await seed_subscriptions(runtime)
+        rng = random.Random(7)
+        samples: list[float] = []
+        for n in range(warmup + events):
+            event = injury_event(n, rng) if n % 2 == 0 else claim_opened_event(n)
+            spent = await cpu_ms_to_apply(runtime, event)
+            if n >= warmup:
+                samples.append(spent)
     return cpu_summary(samples, events, warmup) | {
         "mix": "alternating routine intake.injury-reported / claims.claim-opened",
         "subscriptions": f"{len(OTHER_FEINS)} live, other FEINs, all subscribable types",
