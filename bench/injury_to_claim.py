@@ -29,28 +29,9 @@ from typing import Any
 
 from bench.intake import RESULTS, ROOT, machine, ratio, report_bodies, run_load, stop, wait_ready
 from shared.auth import new_key
-from shared.devbroker import free_port
+from shared.devbroker import free_port, free_port_block
 
 TARGET_P99_MS = 250.0  # at 50 reports/s (the foundation issue's target)
-
-
-def free_port_base() -> int:
-    """Five consecutive free ports for the services."""
-    while True:
-        base = free_port()
-        if base < 60000 and all(_free(p) for p in range(base, base + 5)):
-            return base
-
-
-def _free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
 
 
 def claim_latencies_ms(claims_db: Path) -> list[float]:
@@ -87,7 +68,7 @@ def main() -> int:
     folder = Path(tempfile.mkdtemp(prefix="claimline-bench-e2e-"))
     data = folder / "data"
     key = new_key()
-    base = free_port_base()
+    base = free_port_block(5)
     bodies = folder / "bodies.json"
     bodies.write_text(json.dumps(report_bodies(5000)))
     env = {k: v for k, v in os.environ.items()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -16,27 +15,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from shared.devbroker import free_port_block
 from tests.support.reports import report_body
 from tests.support.services import eventually
 
 ADMIN_KEY = "clk_e2e_admin_key_for_tests_only"
-
-
-def free_port_block(size: int = 5) -> int:
-    for base in range(21000, 40000, 10):
-        sockets = []
-        try:
-            for port in range(base, base + size):
-                sock = socket.socket()
-                sock.bind(("127.0.0.1", port))
-                sockets.append(sock)
-            return base
-        except OSError:
-            continue
-        finally:
-            for sock in sockets:
-                sock.close()
-    raise RuntimeError("no free block of ports")
 
 
 class DevSystem:
